@@ -1,0 +1,6 @@
+#include <iostream>
+
+int main() {
+    std::cerr << "berth: no verbs yet\n";
+    return 1;
+}

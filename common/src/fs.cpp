@@ -1,0 +1,21 @@
+#include <cerrno>
+#include <fstream>
+#include <sstream>
+#include <sys/stat.h>
+
+#include "common/fs.hpp"
+
+namespace berth {
+
+Result<std::string> read_file(const std::string& path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) return errno_error("open " + path, errno);
+    if (S_ISDIR(st.st_mode)) return Error("read " + path + ": is a directory", EISDIR);
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return errno_error("open " + path, errno);
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+}  // namespace berth

@@ -1,0 +1,11 @@
+#include <cstring>
+
+#include "common/result.hpp"
+
+namespace berth {
+
+Error errno_error(const std::string& what, int errnum) {
+    return Error(what + ": " + std::strerror(errnum), errnum);
+}
+
+}  // namespace berth

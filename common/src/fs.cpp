@@ -1,9 +1,10 @@
+#include "common/fs.hpp"
+
+#include <sys/stat.h>
+
 #include <cerrno>
 #include <fstream>
 #include <sstream>
-#include <sys/stat.h>
-
-#include "common/fs.hpp"
 
 namespace berth {
 

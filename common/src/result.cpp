@@ -1,6 +1,6 @@
-#include <cstring>
-
 #include "common/result.hpp"
+
+#include <cstring>
 
 namespace berth {
 

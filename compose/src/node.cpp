@@ -1,10 +1,10 @@
+#include "compose/node.hpp"
+
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
 #include <regex>
-
-#include "compose/node.hpp"
 
 namespace berth::compose {
 
@@ -35,8 +35,12 @@ Node Node::plain(std::string s, Mark m) {
     return n;
 }
 
-Node Node::integer(std::int64_t v, Mark m) { return plain(std::to_string(v), std::move(m)); }
-Node Node::boolean(bool v, Mark m) { return plain(v ? "true" : "false", std::move(m)); }
+Node Node::integer(std::int64_t v, Mark m) {
+    return plain(std::to_string(v), std::move(m));
+}
+Node Node::boolean(bool v, Mark m) {
+    return plain(v ? "true" : "false", std::move(m));
+}
 
 Node Node::sequence(Mark m) {
     Node n;
@@ -72,10 +76,14 @@ bool all_digits(std::string_view s, int base) {
 
 bool is_int_text(std::string_view s) {
     if (!s.empty() && (s[0] == '-' || s[0] == '+')) s.remove_prefix(1);
-    if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) return all_digits(s.substr(2), 16);
-    if (s.size() > 2 && s[0] == '0' && (s[1] == 'o' || s[1] == 'O')) return all_digits(s.substr(2), 8);
-    if (s.size() > 2 && s[0] == '0' && (s[1] == 'b' || s[1] == 'B')) return all_digits(s.substr(2), 2);
-    // A leading zero reads as octal (YAML 1.1 habit kept by the Go reader): "0440" is 288, "09" is a string.
+    if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+        return all_digits(s.substr(2), 16);
+    if (s.size() > 2 && s[0] == '0' && (s[1] == 'o' || s[1] == 'O'))
+        return all_digits(s.substr(2), 8);
+    if (s.size() > 2 && s[0] == '0' && (s[1] == 'b' || s[1] == 'B'))
+        return all_digits(s.substr(2), 2);
+    // A leading zero reads as octal (YAML 1.1 habit kept by the Go reader): "0440" is 288, "09" is
+    // a string.
     if (s.size() > 1 && s[0] == '0') return all_digits(s.substr(1), 8);
     return all_digits(s, 10);
 }
@@ -116,14 +124,19 @@ std::optional<std::int64_t> Node::as_int() const {
         s.erase(0, 1);
     }
     int base = 10;
-    if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) base = 16, s.erase(0, 2);
-    else if (s.size() > 2 && s[0] == '0' && (s[1] == 'o' || s[1] == 'O')) base = 8, s.erase(0, 2);
-    else if (s.size() > 2 && s[0] == '0' && (s[1] == 'b' || s[1] == 'B')) base = 2, s.erase(0, 2);
-    else if (s.size() > 1 && s[0] == '0') base = 8;
+    if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+        base = 16, s.erase(0, 2);
+    else if (s.size() > 2 && s[0] == '0' && (s[1] == 'o' || s[1] == 'O'))
+        base = 8, s.erase(0, 2);
+    else if (s.size() > 2 && s[0] == '0' && (s[1] == 'b' || s[1] == 'B'))
+        base = 2, s.erase(0, 2);
+    else if (s.size() > 1 && s[0] == '0')
+        base = 8;
     errno = 0;
     char* end = nullptr;
     unsigned long long v = std::strtoull(s.c_str(), &end, base);
-    if (errno != 0 || end == s.c_str() || *end != '\0' || v > 9223372036854775807ULL) return std::nullopt;
+    if (errno != 0 || end == s.c_str() || *end != '\0' || v > 9223372036854775807ULL)
+        return std::nullopt;
     auto r = static_cast<std::int64_t>(v);
     return neg ? -r : r;
 }
@@ -153,16 +166,24 @@ std::optional<bool> Node::as_bool() const {
 
 std::string Node::type_name() const {
     switch (kind) {
-        case Kind::Null: return "null";
-        case Kind::Sequence: return "array";
-        case Kind::Mapping: return "mapping";
-        case Kind::Scalar: break;
+        case Kind::Null:
+            return "null";
+        case Kind::Sequence:
+            return "array";
+        case Kind::Mapping:
+            return "mapping";
+        case Kind::Scalar:
+            break;
     }
     switch (type()) {
-        case ScalarType::Int: return "integer";
-        case ScalarType::Float: return "number";
-        case ScalarType::Bool: return "boolean";
-        case ScalarType::String: break;
+        case ScalarType::Int:
+            return "integer";
+        case ScalarType::Float:
+            return "number";
+        case ScalarType::Bool:
+            return "boolean";
+        case ScalarType::String:
+            break;
     }
     return "string";
 }
@@ -199,7 +220,8 @@ Node& Node::set(std::string key, Node value) {
 }
 
 bool Node::erase(std::string_view key) {
-    auto it = std::find_if(entries.begin(), entries.end(), [&](const Entry& e) { return e.key == key; });
+    auto it =
+        std::find_if(entries.begin(), entries.end(), [&](const Entry& e) { return e.key == key; });
     if (it == entries.end()) return false;
     entries.erase(it);
     return true;
@@ -213,13 +235,17 @@ Node& Node::push(Node value) {
 bool operator==(const Node& a, const Node& b) {
     if (a.kind != b.kind) return false;
     switch (a.kind) {
-        case Kind::Null: return true;
-        case Kind::Scalar: return a.text == b.text && a.type() == b.type();
-        case Kind::Sequence: return a.items == b.items;
+        case Kind::Null:
+            return true;
+        case Kind::Scalar:
+            return a.text == b.text && a.type() == b.type();
+        case Kind::Sequence:
+            return a.items == b.items;
         case Kind::Mapping:
             if (a.entries.size() != b.entries.size()) return false;
             for (std::size_t i = 0; i < a.entries.size(); ++i) {
-                if (a.entries[i].key != b.entries[i].key || a.entries[i].value != b.entries[i].value) {
+                if (a.entries[i].key != b.entries[i].key ||
+                    a.entries[i].value != b.entries[i].value) {
                     return false;
                 }
             }

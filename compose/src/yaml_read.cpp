@@ -1,5 +1,6 @@
-// YAML reading through yaml-cpp's event parser, so that this file decides alias expansion, merge keys and
-// duplicate keys itself (the node API of yaml-cpp silently keeps duplicates and shares aliased nodes).
+// YAML reading through yaml-cpp's event parser, so that this file decides alias expansion, merge
+// keys and duplicate keys itself (the node API of yaml-cpp silently keeps duplicates and shares
+// aliased nodes).
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/exceptions.h>
 #include <yaml-cpp/parser.h>
@@ -26,7 +27,7 @@ bool plain_key_is_string(const Node& key) {
 }
 
 class TreeBuilder : public YAML::EventHandler {
-public:
+  public:
     TreeBuilder(std::shared_ptr<const std::string> file, YamlLimits limits)
         : file_(std::move(file)), limits_(limits) {}
 
@@ -56,7 +57,8 @@ public:
     void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
                   const std::string& value) override {
         Node n = Node::plain(value, to_mark(mark));
-        n.quoted = tag == "!" || (tag != "?" && tag != "!reset" && tag != "!override" && !tag.empty());
+        n.quoted =
+            tag == "!" || (tag != "?" && tag != "!reset" && tag != "!override" && !tag.empty());
         if (tag == "!reset" || tag == "!override") n.tag = tag;
         if (tag == "tag:yaml.org,2002:str" || tag == "!!str") n.quoted = true;
         if (!n.quoted && tag != "!!str" && is_null_text(value) && n.tag.empty()) {
@@ -95,7 +97,7 @@ public:
         close();
     }
 
-private:
+  private:
     struct Anchored {
         Node node;
         std::size_t size = 0;
@@ -105,7 +107,8 @@ private:
         YAML::anchor_t anchor = 0;
         bool have_key = false;
         Node key;
-        // `<<` values, applied when the mapping ends so that explicit keys win wherever they appear.
+        // `<<` values, applied when the mapping ends so that explicit keys win wherever they
+        // appear.
         std::vector<Node> merges;
     };
 
@@ -182,7 +185,8 @@ private:
 
 }  // namespace
 
-std::vector<Node> parse_yaml(std::string_view text, const std::string& filename, YamlLimits limits) {
+std::vector<Node> parse_yaml(std::string_view text, const std::string& filename,
+                             YamlLimits limits) {
     auto file = std::make_shared<const std::string>(filename);
     std::istringstream in{std::string(text)};
     std::vector<Node> docs;

@@ -1,5 +1,6 @@
-// Writing the tree back out, in the layout `docker compose config` prints (go-yaml v3's choices of when
-// to quote and how to indent), so that output can be compared with docker compose's byte for byte.
+// Writing the tree back out, in the layout `docker compose config` prints (go-yaml v3's choices of
+// when to quote and how to indent), so that output can be compared with docker compose's byte for
+// byte.
 #include <cmath>
 #include <cstdio>
 #include <regex>
@@ -10,8 +11,8 @@ namespace berth::compose {
 namespace {
 
 bool is_yaml11_bool(const std::string& s) {
-    static const char* words[] = {"y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO",
-                                  "on", "On", "ON", "off", "Off", "OFF"};
+    static const char* words[] = {"y",  "Y",  "yes", "Yes", "YES", "n",   "N",   "no",
+                                  "No", "NO", "on",  "On",  "ON",  "off", "Off", "OFF"};
     for (const char* w : words) {
         if (s == w) return true;
     }
@@ -47,11 +48,21 @@ std::string double_quoted(const std::string& s) {
     std::string out = "\"";
     for (unsigned char c : s) {
         switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\t': out += "\\t"; break;
-            case '\r': out += "\\r"; break;
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
             default:
                 if (c < 0x20 || c == 0x7f) {
                     char buf[8];
@@ -84,7 +95,9 @@ std::string scalar_text(const Node& n) {
     return needs_quotes(n.text) ? double_quoted(n.text) : n.text;
 }
 
-std::string key_text(const std::string& k) { return needs_quotes(k) ? double_quoted(k) : k; }
+std::string key_text(const std::string& k) {
+    return needs_quotes(k) ? double_quoted(k) : k;
+}
 
 void write_literal(std::string& out, const std::string& s, int indent) {
     bool trailing_newline = s.back() == '\n';
@@ -98,7 +111,8 @@ void write_literal(std::string& out, const std::string& s, int indent) {
     std::string body = s.substr(0, end);
     while (start <= body.size()) {
         std::size_t nl = body.find('\n', start);
-        std::string line = body.substr(start, nl == std::string::npos ? std::string::npos : nl - start);
+        std::string line =
+            body.substr(start, nl == std::string::npos ? std::string::npos : nl - start);
         if (!line.empty()) out += pad + line;
         out += "\n";
         if (nl == std::string::npos) break;
@@ -161,14 +175,30 @@ void json_string(std::string& out, const std::string& s) {
     out += '"';
     for (unsigned char c : s) {
         switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\t': out += "\\t"; break;
-            case '\r': out += "\\r"; break;
-            case '<': out += "\\u003c"; break;  // as Go's encoder does, so output stays HTML-safe
-            case '>': out += "\\u003e"; break;
-            case '&': out += "\\u0026"; break;
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '<':
+                out += "\\u003c";
+                break;  // as Go's encoder does, so output stays HTML-safe
+            case '>':
+                out += "\\u003e";
+                break;
+            case '&':
+                out += "\\u0026";
+                break;
             default:
                 if (c < 0x20) {
                     char buf[8];
@@ -206,8 +236,12 @@ void write_json(std::string& out, const Node& n, int indent, int depth) {
                 }
                 break;
             }
-            case ScalarType::Bool: out += *n.as_bool() ? "true" : "false"; break;
-            case ScalarType::String: json_string(out, n.text); break;
+            case ScalarType::Bool:
+                out += *n.as_bool() ? "true" : "false";
+                break;
+            case ScalarType::String:
+                json_string(out, n.text);
+                break;
         }
     } else if (n.is_seq()) {
         out += "[";

@@ -14,7 +14,9 @@
 
 namespace berth::conformance {
 
-inline std::string corpus(const std::string& rel) { return std::string(BERTH_CONFORMANCE_DIR) + "/" + rel; }
+inline std::string corpus(const std::string& rel) {
+    return std::string(BERTH_CONFORMANCE_DIR) + "/" + rel;
+}
 
 inline compose::Node read_yaml(const std::string& path) {
     auto text = read_file(path);
@@ -31,8 +33,9 @@ struct KnownMiss {
 };
 
 class Family {
-public:
-    Family(std::string name, std::vector<KnownMiss> known) : name_(std::move(name)), known_(std::move(known)) {}
+  public:
+    Family(std::string name, std::vector<KnownMiss> known)
+        : name_(std::move(name)), known_(std::move(known)) {}
 
     void pass() { ++passed_; }
     void fail(const std::string& test, const std::string& why) {
@@ -45,21 +48,24 @@ public:
         }
         unexplained_.push_back(test + ": " + why);
     }
-    void check(bool ok, const std::string& test, const std::string& why) { ok ? pass() : fail(test, why); }
+    void check(bool ok, const std::string& test, const std::string& why) {
+        ok ? pass() : fail(test, why);
+    }
 
     // Prints the tally and turns it into test assertions.
     void finish() const {
         int total = passed_ + failed_;
-        std::cout << "[conformance] " << name_ << ": " << passed_ << " passed, " << failed_ << " failed of "
-                  << total << "\n";
+        std::cout << "[conformance] " << name_ << ": " << passed_ << " passed, " << failed_
+                  << " failed of " << total << "\n";
         for (const auto& e : explained_) std::cout << "  miss " << e << "\n";
         for (const auto& u : unexplained_) std::cout << "  FAIL " << u << "\n";
         EXPECT_GT(total, 0) << name_ << ": no cases ran";
-        EXPECT_TRUE(unexplained_.empty()) << name_ << ": " << unexplained_.size() << " unexplained failures";
+        EXPECT_TRUE(unexplained_.empty())
+            << name_ << ": " << unexplained_.size() << " unexplained failures";
         EXPECT_GE(passed_ * 100, total * 95) << name_ << ": below 95%";
     }
 
-private:
+  private:
     std::string name_;
     std::vector<KnownMiss> known_;
     int passed_ = 0;

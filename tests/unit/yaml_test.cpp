@@ -1,13 +1,16 @@
+#include "compose/yaml.hpp"
+
 #include <gtest/gtest.h>
 
 #include "compose/error.hpp"
-#include "compose/yaml.hpp"
 
 using namespace berth::compose;
 
 namespace {
 
-Node parse_one(const std::string& text) { return parse_yaml(text, "t.yaml").at(0); }
+Node parse_one(const std::string& text) {
+    return parse_yaml(text, "t.yaml").at(0);
+}
 
 std::string error_of(const std::string& text) {
     try {
@@ -37,7 +40,8 @@ TEST(Yaml, TypesPlainScalarsLikeYaml12) {
     EXPECT_EQ(n.find("d")->type(), ScalarType::Bool);
     EXPECT_TRUE(n.find("e")->is_null());
     EXPECT_EQ(*n.find("f")->as_int(), 0440);
-    EXPECT_EQ(n.find("g")->type(), ScalarType::Float);  // "09" is not octal; YAML reads it as a number
+    EXPECT_EQ(n.find("g")->type(),
+              ScalarType::Float);  // "09" is not octal; YAML reads it as a number
     EXPECT_EQ(n.find("h")->type(), ScalarType::String);
 }
 
@@ -49,7 +53,8 @@ TEST(Yaml, ExpandsAnchorsAndMergeKeys) {
 }
 
 TEST(Yaml, MergeKeyOfScalarIsRejected) {
-    EXPECT_NE(error_of("x: &s text\ny:\n  <<: *s\n").find("map merge requires map"), std::string::npos);
+    EXPECT_NE(error_of("x: &s text\ny:\n  <<: *s\n").find("map merge requires map"),
+              std::string::npos);
 }
 
 TEST(Yaml, DuplicateKeyNamesBothLines) {
@@ -90,7 +95,8 @@ TEST(Yaml, SyntaxErrorHasPosition) {
 TEST(Yaml, EmitsLikeComposeConfig) {
     Node n = parse_one("a: '3000'\nb: [x, '', 'yes', -p]\nc: {}\nd: \"l1\\nl2\\n\"\ne: null\n");
     EXPECT_EQ(emit_yaml(n),
-              "a: \"3000\"\nb:\n  - x\n  - \"\"\n  - \"yes\"\n  - -p\nc: {}\nd: |\n  l1\n  l2\ne: null\n");
+              "a: \"3000\"\nb:\n  - x\n  - \"\"\n  - \"yes\"\n  - -p\nc: {}\nd: |\n  l1\n  l2\ne: "
+              "null\n");
 }
 
 TEST(Yaml, EmitsJson) {

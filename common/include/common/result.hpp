@@ -1,4 +1,5 @@
-// Result<T>: a value or an Error with a context chain, for failures the caller is expected to handle.
+// Result<T>: a value or an Error with a context chain, for failures the caller is expected to
+// handle.
 #pragma once
 
 #include <cassert>
@@ -11,9 +12,10 @@ namespace berth {
 // An error: a human message, an optional errno, and the contexts it passed through, outermost first
 // when printed ("create bridge br-1a2b: File exists").
 class Error {
-public:
+  public:
     Error() = default;
-    explicit Error(std::string message, int errnum = 0) : message_(std::move(message)), errno_(errnum) {}
+    explicit Error(std::string message, int errnum = 0)
+        : message_(std::move(message)), errno_(errnum) {}
 
     // Prefix the message with what was being done, e.g. err.context("load compose.yaml").
     Error& context(const std::string& what) {
@@ -24,7 +26,7 @@ public:
     const std::string& message() const { return message_; }
     int errnum() const { return errno_; }
 
-private:
+  private:
     std::string message_;
     int errno_ = 0;
 };
@@ -34,8 +36,8 @@ Error errno_error(const std::string& what, int errnum);
 
 template <typename T>
 class [[nodiscard]] Result {
-public:
-    Result(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design, like std::expected
+  public:
+    Result(T value) : v_(std::move(value)) {}      // NOLINT: implicit by design, like std::expected
     Result(Error error) : v_(std::move(error)) {}  // NOLINT
 
     bool ok() const { return v_.index() == 0; }
@@ -67,13 +69,13 @@ public:
         return std::get<1>(v_);
     }
 
-private:
+  private:
     std::variant<T, Error> v_;
 };
 
 template <>
 class [[nodiscard]] Result<void> {
-public:
+  public:
     Result() = default;
     Result(Error error) : err_(std::move(error)), failed_(true) {}  // NOLINT
 
@@ -82,7 +84,7 @@ public:
     const Error& error() const { return err_; }
     Error& error() { return err_; }
 
-private:
+  private:
     Error err_;
     bool failed_ = false;
 };

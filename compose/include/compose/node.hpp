@@ -30,11 +30,11 @@ enum class ScalarType { String, Int, Float, Bool };
 struct Entry;
 
 class Node {
-public:
+  public:
     Kind kind = Kind::Null;
-    std::string text;       // scalar text after unquoting (for Null: what was written, e.g. "~")
-    bool quoted = false;    // quoted or block scalar: a string whatever it looks like
-    std::string tag;        // "!reset", "!override" or empty
+    std::string text;     // scalar text after unquoting (for Null: what was written, e.g. "~")
+    bool quoted = false;  // quoted or block scalar: a string whatever it looks like
+    std::string tag;      // "!reset", "!override" or empty
     Mark mark;
     std::vector<Node> items;     // Sequence
     std::vector<Entry> entries;  // Mapping, in document order
@@ -57,7 +57,8 @@ public:
     std::optional<std::int64_t> as_int() const;
     std::optional<double> as_float() const;  // ints too
     std::optional<bool> as_bool() const;
-    // "mapping", "array", "string", "integer", "number", "boolean", "null": the words error messages use.
+    // "mapping", "array", "string", "integer", "number", "boolean", "null": the words error
+    // messages use.
     std::string type_name() const;
 
     // Mapping access.
@@ -80,7 +81,9 @@ struct Entry {
 };
 
 bool operator==(const Node& a, const Node& b);  // structure and values; ignores marks
-inline bool operator!=(const Node& a, const Node& b) { return !(a == b); }
+inline bool operator!=(const Node& a, const Node& b) {
+    return !(a == b);
+}
 
 // Resolves a plain scalar's type: "42" Int, "0x1f" Int, "1.5" Float, "true" Bool, else String.
 ScalarType resolve_plain(std::string_view text);

@@ -1,5 +1,5 @@
-// compose::load(): compose files in, one normalized Project out (the model `berth config` prints and
-// the daemon converges to).
+// compose::load(): compose files in, one normalized Project out (the model `berth config` prints
+// and the daemon converges to).
 #pragma once
 
 #include <string>
@@ -19,13 +19,14 @@ struct LoadOptions {
     std::string project_name;            // -p
     std::vector<std::string> env_files;  // --env-file (repeatable); replaces the default .env
     std::vector<std::string> profiles;   // --profile
-    Environment os_env;                  // the shell environment (COMPOSE_* read from here too)
-    std::string cwd;                     // where discovery starts; empty means the process cwd
-    bool interpolate = true;             // --no-interpolate turns it off
-    bool normalize = true;               // default network and resource names, as `config` prints
-    bool consistency = true;             // references and conflicting options
+    std::vector<std::string> services;  // only these (and what they depend on); empty = all enabled
+    Environment os_env;                 // the shell environment (COMPOSE_* read from here too)
+    std::string cwd;                    // where discovery starts; empty means the process cwd
+    bool interpolate = true;            // --no-interpolate turns it off
+    bool normalize = true;              // default network and resource names, as `config` prints
+    bool consistency = true;            // references and conflicting options
     bool resolve_paths = true;
-    bool resolve_environment = true;     // fold env_file/label_file into environment/labels
+    bool resolve_environment = true;  // fold env_file/label_file into environment/labels
 };
 
 struct Project {
@@ -37,6 +38,7 @@ struct Project {
     // order), every attribute in its long form.
     Node model;
     std::vector<std::string> disabled_services;  // filtered out by profiles, still defined
+    std::vector<std::string> defined_profiles;   // every profile any service names, sorted
     std::vector<std::string> warnings;
 
     std::vector<std::string> service_names() const;  // sorted

@@ -1,5 +1,5 @@
-// YAML text <-> Node. Reading keeps positions, expands anchors and `<<` merge keys, rejects duplicate
-// keys and alias bombs; writing follows the layout `docker compose config` prints.
+// YAML text <-> Node. Reading keeps positions, expands anchors and `<<` merge keys, rejects
+// duplicate keys and alias bombs; writing follows the layout `docker compose config` prints.
 #pragma once
 
 #include <cstddef>
@@ -18,7 +18,8 @@ struct YamlLimits {
 };
 
 // Every document of `text`; throws LoadError naming `filename`.
-std::vector<Node> parse_yaml(std::string_view text, const std::string& filename, YamlLimits limits = {});
+std::vector<Node> parse_yaml(std::string_view text, const std::string& filename,
+                             YamlLimits limits = {});
 
 // Block-style YAML with two-space indents; strings are quoted only where YAML would misread them.
 std::string emit_yaml(const Node& node);

@@ -159,6 +159,7 @@ int main(int argc, char** argv) {
         auto project = berth::compose::load(options);
         times.push_back(milliseconds(Clock::now() - start));
         if (!project) {
+            fs::remove_all(dir);
             std::fprintf(stderr, "bench_load: %s\n", project.error().message().c_str());
             return 1;
         }

@@ -198,6 +198,7 @@ bool same_subnet(const Node& a, const Node& b) {
 // entry for the same subnet. compose-go reaches this result for a one-entry base list; for longer
 // ones its loop mixes entries of different subnets, which we do not reproduce.
 Node merge_ipam_config(const Node& base, const Node& over, const TreePath& path) {
+    if (over.is_null()) return base;
     if (!base.is_seq()) fail(base.mark, path.str() + ": unexpected type " + base.type_name());
     if (!over.is_seq()) fail(over.mark, path.str() + ": unexpected type " + over.type_name());
     Node out = Node::sequence(over.mark);

@@ -17,10 +17,12 @@ std::string exponent_form(bool neg, const std::string& mantissa, int exp) {
 
 std::string fixed_form(bool neg, const std::string& digits, int exp) {
     std::string out;
-    auto point = static_cast<std::size_t>(exp + 1);
     if (exp < 0) {
         out = "0." + std::string(static_cast<std::size_t>(-exp - 1), '0') + digits;
-    } else if (digits.size() <= point) {
+        return (neg ? "-" : "") + out;
+    }
+    std::size_t point = static_cast<std::size_t>(exp) + 1;
+    if (digits.size() <= point) {
         out = digits + std::string(point - digits.size(), '0');
     } else {
         out = digits.substr(0, point) + "." + digits.substr(point);

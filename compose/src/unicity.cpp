@@ -51,14 +51,13 @@ class VolumeSpec {
         for (std::size_t i = 0; i <= spec_.size(); ++i) {
             bool end = i == spec_.size();
             char c = end ? '\0' : spec_[i];
+            bool drive = c == ':' && buffer_.size() == 1 &&
+                         std::isalpha(static_cast<unsigned char>(buffer_[0]));
             if (!end && c == '$' && i + 1 < spec_.size() && spec_[i + 1] == '{') {
                 ++braces;
             } else if (!end && c == '}' && braces > 0) {
                 --braces;
-            } else if (c == ':' && buffer_.size() == 1 &&
-                       std::isalpha(static_cast<unsigned char>(buffer_[0]))) {
-                // a drive letter: keep reading
-            } else if ((c == ':' || end) && braces == 0) {
+            } else if (!drive && (c == ':' || end) && braces == 0) {
                 if (const char* err = take(end)) fail(mark, "invalid spec: " + spec_ + ": " + err);
                 buffer_.clear();
                 continue;
@@ -71,16 +70,16 @@ class VolumeSpec {
   private:
     const char* take(bool end) {
         if (buffer_.empty()) return "empty section between colons";
-        if (source_.empty() && end) {
-            target_ = buffer_;
-        } else if (source_.empty()) {
+        if (source_.empty() && !end) {
             source_ = buffer_;
-        } else if (target_.empty()) {
-            target_ = buffer_;
-        } else if (!end) {
-            return "too many colons";
+            return nullptr;
         }
-        return nullptr;
+        // A lone part is the target of an anonymous volume.
+        if (source_.empty() || target_.empty()) {
+            target_ = buffer_;
+            return nullptr;
+        }
+        return end ? nullptr : "too many colons";  // the last part holds options, which are ignored
     }
 
     std::string spec_;

@@ -354,3 +354,41 @@ TEST(Unicity, InvalidShortVolumeIsAnError) {
     Node ok = parse("services:\n  web:\n    volumes: ['${SRC:-.}:/app', 'C:\\x:/y']\n");
     EXPECT_NO_THROW(enforce_unicity(ok));
 }
+
+TEST(Unicity, EnvironmentKeyedByName) {
+    Node doc = parse(
+        "services:\n  web:\n    environment:\n      - FOO=BAR\n      - BAR=QIX\n      - QIX=\n"
+        "      - ZOT\n      - FOO=ZOT\n      - QIX\n      - ZOT=\n");
+    enforce_unicity(doc);
+    EXPECT_EQ(texts(*service(doc).find("environment")),
+              (Strings{"FOO=ZOT", "BAR=QIX", "QIX", "ZOT="}));
+}
+
+TEST(Unicity, ShortPortsKeyedByText) {
+    Node doc = parse(
+        "services:\n  web:\n    ports: ['9080:80', '9081:81', '9080:80', '5000', '6060:6060/udp',"
+        " '9080:6060/udp']\n");
+    enforce_unicity(doc);
+    EXPECT_EQ(texts(*service(doc).find("ports")),
+              (Strings{"9080:80", "9081:81", "5000", "6060:6060/udp", "9080:6060/udp"}));
+}
+
+TEST(Unicity, LongPortsKeyedByHostPublishedTargetProtocol) {
+    Node doc = parse(
+        "services:\n  web:\n    ports:\n"
+        "      - {target: 80, host_ip: 127.0.0.1, published: '8080', protocol: tcp, mode: host}\n"
+        "      - {target: 81, published: '8080', protocol: tcp}\n"
+        "      - {target: 80, host_ip: 127.0.0.2, published: '8080', protocol: tcp}\n"
+        "      - {target: 81, published: '8080'}\n");
+    enforce_unicity(doc);
+    const Node& ports = *service(doc).find("ports");
+    ASSERT_EQ(ports.items.size(), 3u);
+    EXPECT_EQ(ports.items[1].find("protocol"), nullptr);  // the later entry took the place
+}
+
+TEST(Unicity, ShortVolumeTargets) {
+    Node doc =
+        parse("services:\n  web:\n    volumes: ['.:/foo', 'foo:/bar', 'src:/foo', '/tmp']\n");
+    enforce_unicity(doc);
+    EXPECT_EQ(texts(*service(doc).find("volumes")), (Strings{"src:/foo", "foo:/bar", "/tmp"}));
+}

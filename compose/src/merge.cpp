@@ -264,7 +264,9 @@ constexpr std::array kSpecials{
 };
 
 std::string kind_word(const Node& n) {
-    return n.is_scalar() ? "a " + n.type_name() : "an " + n.type_name();
+    std::string word = n.type_name();  // "mapping", "array", "integer", ...
+    bool vowel = std::string_view("aeiou").find(word.front()) != std::string_view::npos;
+    return (vowel ? "an " : "a ") + word;
 }
 
 Node merge_value(const Node& base, const Node& over, const TreePath& path) {
@@ -302,11 +304,24 @@ void apply_reset_tags(Node& doc) {
     strip_tags(doc);
 }
 
-Node merge(const Node& base, const Node& override) {
+namespace {
+
+Node merge_at(const Node& base, const Node& over, const TreePath& path) {
     Node b = cleaned(base);
-    if (b.is_null()) return cleaned(override);
-    if (override.is_null()) return b;
-    return merge_value(b, override, TreePath{});
+    if (b.is_null()) return cleaned(over);
+    if (over.is_null()) return b;
+    return merge_value(b, over, path);
+}
+
+}  // namespace
+
+Node merge(const Node& base, const Node& override) {
+    return merge_at(base, override, TreePath{});
+}
+
+Node merge_service(const Node& base, const Node& override) {
+    // Any service name does: the rules are registered under services.*.
+    return merge_at(base, override, TreePath{}.next("services").next("x"));
 }
 
 }  // namespace berth::compose

@@ -392,3 +392,23 @@ TEST(Unicity, ShortVolumeTargets) {
     enforce_unicity(doc);
     EXPECT_EQ(texts(*service(doc).find("volumes")), (Strings{"src:/foo", "foo:/bar", "/tmp"}));
 }
+
+TEST(MergeService, UsesServiceRules) {
+    Node base =
+        parse("image: a\ncommand: [x, y]\nenvironment: {A: 1}\nports: ['80:80']\n", "base.yaml");
+    Node ext = parse("command: [z]\nenvironment: [B=2]\nports: !override ['81:81']\n", "ext.yaml");
+    Node m = merge_service(base, ext);
+    EXPECT_EQ(texts(*m.find("command")), (Strings{"z"}));
+    EXPECT_EQ(texts(*m.find("environment")), (Strings{"A=1", "B=2"}));
+    EXPECT_EQ(texts(*m.find("ports")), (Strings{"81:81"}));
+    EXPECT_EQ(m.find("image")->text, "a");
+    EXPECT_FALSE(has_tags(m));
+}
+
+TEST(Merge, ConflictMessageNamesBothKinds) {
+    std::string err = error_of("services:\n  web:\n    ulimits: {nproc: 1}\n    networks_x: [a]\n",
+                               "services:\n  web:\n    networks_x: 3\n");
+    EXPECT_NE(err.find("an earlier file has an array there, this one an integer"),
+              std::string::npos)
+        << err;
+}

@@ -15,6 +15,10 @@ namespace berth::compose {
 // Throws LoadError when a value cannot be layered over the other (a mapping over a string, ...).
 Node merge(const Node& base, const Node& override);
 
+// The same rules for one service definition over another (what `extends` needs): `override` is
+// the extending service, `base` the one it extends.
+Node merge_service(const Node& base, const Node& override);
+
 // Removes repeated entries from the sequences compose keys by name, port or target (environment,
 // ports, volumes, secrets, ...): a later entry replaces an earlier one with the same key, in the
 // earlier one's place. Throws LoadError for entries that have no key (a volume without a target).

@@ -13,8 +13,9 @@ namespace {
 using compose::Kind;
 using compose::Node;
 
-// compose-go compares Go maps, so mapping key order carries no meaning; sequence order and
-// scalar types ("1" vs 1) do.
+// compose-go compares Go maps, so mapping key order carries no meaning (Test_mergeYamlNetworks
+// expects ipam options in an order no merge produces); sequence order and scalar types ("1" vs 1)
+// do matter.
 bool same(const Node& a, const Node& b) {
     if (a.kind != b.kind) return false;
     if (a.kind == Kind::Scalar) return a == b;

@@ -30,8 +30,8 @@ bool op_char(char c) {
 
 enum class MatchKind { None, Escaped, Named, Braced, Invalid };
 
-// One match of the pattern at a '$'. For Braced, name_end is where the name stops and op is the
-// operator after it ("" for plain ${NAME}).
+// One match of the pattern at a '$'. For Braced, name_end is where the name stops (counted from
+// the '$') and op is the operator after it ("" for plain ${NAME}).
 struct Match {
     MatchKind kind = MatchKind::None;
     std::size_t length = 0;
@@ -57,7 +57,8 @@ Match match_braced(std::string_view s, std::size_t dollar) {
     std::size_t start = dollar + 2;
     if (start >= s.size() || !name_start(s[start])) return {MatchKind::Invalid, 2};
     std::size_t end = scan_name(s, start);
-    if (end < s.size() && s[end] == '}') return {MatchKind::Braced, end + 1 - dollar, end, {}};
+    if (end < s.size() && s[end] == '}')
+        return {MatchKind::Braced, end + 1 - dollar, end - dollar, {}};
     std::size_t op_len = 0;
     if (end + 1 < s.size() && s[end] == ':' && op_char(s[end + 1])) {
         op_len = 2;
@@ -67,7 +68,7 @@ Match match_braced(std::string_view s, std::size_t dollar) {
     if (op_len == 0) return {MatchKind::Invalid, 2};
     std::size_t close = last_brace_on_line(s, end + op_len);
     if (close == std::string_view::npos) return {MatchKind::Invalid, 2};
-    return {MatchKind::Braced, close + 1 - dollar, end, s.substr(end, op_len)};
+    return {MatchKind::Braced, close + 1 - dollar, end - dollar, s.substr(end, op_len)};
 }
 
 Match match_at(std::string_view s, std::size_t dollar) {

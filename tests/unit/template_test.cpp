@@ -145,3 +145,26 @@ TEST(Template, ExpansionReportsTheFailureParts) {
     EXPECT_EQ(e.failure->variable, "X");
     EXPECT_EQ(e.failure->reason, "why");
 }
+
+TEST(Template, ManyExpressionsOnOneLine) {
+    std::string line;
+    std::string want;
+    for (int i = 0; i < 20000; ++i) {
+        line += "${MISSING:-x}${FOO} ";
+        want += "xfirst ";
+    }
+    EXPECT_EQ(expand(line), want);
+}
+
+TEST(Template, DeepNestingIsRefusedNotFatal) {
+    auto nested = [](int depth) {
+        std::string t;
+        for (int i = 0; i < depth; ++i) t += "${MISSING:-";
+        t += "end";
+        t += std::string(depth, '}');
+        return t;
+    };
+    EXPECT_EQ(expand(nested(200)), "end");
+    EXPECT_EQ(expand(nested(100000)).rfind("ERROR: template nested more than 256 levels deep", 0),
+              0u);
+}

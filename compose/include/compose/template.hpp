@@ -14,13 +14,14 @@ namespace berth::compose {
 // Why a template could not be expanded. Callers that wrap the message (the model interpolation
 // names the path of the value) need the pieces, not only the text.
 struct TemplateFailure {
-    enum class Kind { InvalidTemplate, MissingRequired };
+    enum class Kind { InvalidTemplate, MissingRequired, TooDeep };
     Kind kind = Kind::InvalidTemplate;
-    std::string template_text;  // InvalidTemplate: the template (or nested default) that failed
+    std::string template_text;  // InvalidTemplate, TooDeep: the template (or nested default)
     std::string variable;       // MissingRequired
     std::string reason;         // MissingRequired: the expanded message after ? or :?
 
-    // `Invalid template: "<tmpl>"` or `required variable NAME is missing a value[: reason]`.
+    // `Invalid template: "<tmpl>"` or `required variable NAME is missing a value[: reason]`
+    // (TooDeep guards the stack against absurdly nested defaults; compose has no such limit).
     std::string message() const;
 };
 

@@ -154,7 +154,7 @@ class Parser {
                 fail("line " + std::to_string(line_) + ": key cannot contain a space");
             }
             if (k.inherited) {
-                if (auto v = lookup_(k.key)) out_.set(k.key, *v);
+                if (auto v = find(k.key)) out_.set(k.key, *v);
                 src = k.rest;
                 continue;
             }
@@ -168,6 +168,12 @@ class Parser {
     const Lookup& lookup_;
     OrderedEnv& out_;
     int line_ = 1;
+
+    // An empty Lookup means an empty environment.
+    std::optional<std::string> find(const std::string& name) const {
+        if (!lookup_) return std::nullopt;
+        return lookup_(name);
+    }
 
     [[noreturn]] static void fail(std::string message) { throw DotenvError{std::move(message)}; }
 
@@ -267,7 +273,7 @@ class Parser {
 
     std::string expand(std::string_view value) {
         Lookup chained = [this](const std::string& name) -> std::optional<std::string> {
-            if (auto v = lookup_(name)) return v;
+            if (auto v = find(name)) return v;
             return out_.find(name);
         };
         Expansion e = expand_template(value, chained);

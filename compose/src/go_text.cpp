@@ -160,6 +160,10 @@ bool is_letter_or_number(char32_t c) {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
     }
     if (c == kRuneError) return false;
+    // Go counts the Latin-1 superscripts and fractions as numbers (category No); glibc does not.
+    // Other No characters (circled digits and the like) may still differ, which only matters for
+    // variable names nobody writes.
+    if (c == 0xB2 || c == 0xB3 || c == 0xB9 || (c >= 0xBC && c <= 0xBE)) return true;
     locale_t loc = utf8_locale();
     if (loc == static_cast<locale_t>(0)) return !is_unicode_space(c);  // no tables: be lenient
     auto wc = static_cast<wint_t>(c);

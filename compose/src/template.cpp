@@ -184,7 +184,13 @@ class Expander {
         return {"", std::move(f)};
     }
 
-    std::string value_of(std::string_view name) { return lookup_(std::string(name)).value_or(""); }
+    // An empty Lookup means an empty environment.
+    std::optional<std::string> find(std::string_view name) const {
+        if (!lookup_) return std::nullopt;
+        return lookup_(std::string(name));
+    }
+
+    std::string value_of(std::string_view name) const { return find(name).value_or(""); }
 
     Step replace(std::string_view matched, const Match& m, int depth) {
         switch (m.kind) {
@@ -209,7 +215,7 @@ class Expander {
     // The argument after the operator is only expanded when its branch is taken, so an unset
     // variable inside an unused default neither fails nor counts as used.
     Expansion apply(std::string_view name, std::string_view op, std::string_view arg, int depth) {
-        std::optional<std::string> value = lookup_(std::string(name));
+        std::optional<std::string> value = find(name);
         bool set = value.has_value();
         bool non_empty = set && !value->empty();
         bool colon = op.front() == ':';

@@ -82,7 +82,7 @@ class Extender {
         } else {
             base = from_file(name, target, file, dir, chain);
         }
-        Node merged = base.is_null() ? *service : extend(base, *service, name);
+        Node merged = base.is_null() ? *service : merge_service(base, *service);
         merged.erase("extends");
         *service = merged;
         return merged;
@@ -129,15 +129,6 @@ class Extender {
         }
         canonicalize(dict);
         return dict;
-    }
-
-    static Node extend(const Node& base, const Node& service, const std::string& name) {
-        Node left = Node::mapping();
-        left.set("services", Node::mapping()).set(name, base);
-        Node right = Node::mapping();
-        right.set("services", Node::mapping()).set(name, service);
-        Node merged = merge(left, right);
-        return *merged.find("services")->find(name);
     }
 
     const ModelContext& ctx_;

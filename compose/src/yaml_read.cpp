@@ -50,7 +50,6 @@ class TreeBuilder : public YAML::EventHandler {
             fail(to_mark(mark), "document contains excessive aliasing");
         }
         Node copy = it->second.node;
-        copy.tag.clear();
         add(std::move(copy), /*from_alias=*/true);
     }
 

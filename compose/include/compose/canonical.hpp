@@ -1,0 +1,24 @@
+// The per-file passes that make a compose document look the way `docker compose config` prints it.
+//
+// canonicalize() runs on each file right after the schema check, before files are merged, so that
+// merging only ever sees one spelling of each attribute: short syntax becomes long syntax
+// (ports, volumes, depends_on, env_file, secrets, ...) and the defaults compose fills in at that
+// stage are set (port protocol and mode, secret targets, build context, bind create_host_path).
+//
+// finalize_types() runs once on the merged, normalized model. It applies what compose gets from
+// decoding into typed structs and printing them again: durations and byte sizes in canonical
+// form, command strings split into words, key=value lists folded into maps with string values,
+// numbers that are strings in the model written as strings, and zero values left out.
+#pragma once
+
+#include "compose/node.hpp"
+
+namespace berth::compose {
+
+// Throws LoadError at the offending node.
+void canonicalize(Node& doc);
+
+// Throws LoadError at the offending node.
+void finalize_types(Node& doc);
+
+}  // namespace berth::compose

@@ -1,0 +1,204 @@
+// finalize_types() for the attributes of one service.
+#include <string>
+
+#include "finalize_parts.hpp"
+#include "tree_util.hpp"
+#include "typed_values.hpp"
+
+namespace berth::compose::detail {
+
+namespace {
+
+void environment_map(Node& n) {
+    to_string_map(n, NullValue::Keep, true);
+}
+void args_map(Node& n) {
+    to_string_map(n, NullValue::Keep);
+}
+void labels_map(Node& n) {
+    to_string_map(n, NullValue::Empty);
+}
+void force_string_node(Node& n) {
+    force_string(n);
+}
+
+void file_refs(Node* refs) {
+    each_item(refs, [](Node& ref) {
+        if (!ref.is_map()) return;
+        convert(ref, "uid", force_string_node);
+        convert(ref, "gid", force_string_node);
+        convert(ref, "mode", to_file_mode);
+    });
+}
+
+// Ulimits print either as a single number or as both soft and hard.
+void ulimits(Node* limits) {
+    if (limits == nullptr || !limits->is_map()) return;
+    for (auto& e : limits->entries) {
+        Node& v = e.value;
+        if (!v.is_map()) continue;
+        Node out = Node::mapping(v.mark);
+        for (const char* key : {"soft", "hard"}) {
+            Node* part = v.find(key);
+            Node n = part ? *part : Node::integer(0, v.mark);
+            to_int(n);
+            out.set(key, std::move(n));
+        }
+        v = std::move(out);
+    }
+    sort_keys(*limits);
+}
+
+void build(Node& b) {
+    if (!b.is_map()) return;
+    convert(b, "args", args_map);
+    convert(b, "labels", labels_map);
+    convert(b, "additional_contexts", labels_map);
+    convert(b, "extra_hosts", to_hosts_list);
+    convert_omit_zero(b, "shm_size", to_bytes);
+    for (const char* key : {"cache_from", "cache_to", "no_cache_filter", "tags", "platforms"}) {
+        convert(b, key, to_string_list);
+    }
+    file_refs(b.find("secrets"));
+    ulimits(b.find("ulimits"));
+    omit_empty(b, "no_cache");
+    omit_empty(b, "pull");
+    omit_empty(b, "privileged");
+    if (Node* ssh = b.find("ssh"); ssh && ssh->is_map()) {
+        // Printed as a list of "id" or "id: path" entries.
+        Node seq = Node::sequence(ssh->mark);
+        for (const auto& e : ssh->entries) {
+            std::string line = e.value.is_null() ? e.key : e.key + ": " + e.value.text;
+            seq.push(str(line, e.value.mark));
+        }
+        *ssh = std::move(seq);
+    }
+}
+
+void healthcheck(Node& h) {
+    if (!h.is_map()) return;
+    if (Node* test = h.find("test"); test && test->is_scalar()) {
+        Node seq = Node::sequence(test->mark);
+        seq.push(str("CMD-SHELL", test->mark));
+        seq.push(str(test->text, test->mark));
+        *test = std::move(seq);
+    } else if (test && test->is_seq()) {
+        for (Node& item : test->items) force_string(item);
+    }
+    for (const char* key : {"timeout", "interval", "start_period", "start_interval"}) {
+        convert(h, key, to_duration);
+    }
+    convert(h, "retries", to_int);
+    omit_empty(h, "disable");
+}
+
+void volumes(Node* mounts) {
+    each_item(mounts, [](Node& m) {
+        if (!m.is_map()) return;
+        omit_empty(m, "read_only");
+        if (Node* bind = m.find("bind"); bind && bind->is_map()) {
+            // create_host_path defaults to true and is printed only when turned off.
+            if (const Node* create = bind->find("create_host_path");
+                create && create->as_bool() == true) {
+                bind->erase("create_host_path");
+            }
+        }
+        if (Node* tmpfs = m.find("tmpfs"); tmpfs && tmpfs->is_map()) {
+            convert_omit_zero(*tmpfs, "size", to_bytes);
+            convert_omit_zero(*tmpfs, "mode", to_int);
+        }
+        if (Node* vol = m.find("volume"); vol && vol->is_map()) {
+            convert(*vol, "labels", labels_map);
+            omit_empty(*vol, "nocopy");
+        }
+    });
+}
+
+void ports(Node* list) {
+    each_item(list, [](Node& p) {
+        if (!p.is_map()) return;
+        convert(p, "target", to_int);
+        convert(p, "published", force_string_node);
+    });
+}
+
+void networks(Node* nets) {
+    each_value(nets, [](const std::string&, Node& net) {
+        if (!net.is_map()) return;
+        convert(net, "driver_opts", labels_map);
+    });
+    if (nets != nullptr) sort_keys(*nets);
+}
+
+void hooks(Node* list) {
+    each_item(list, [](Node& hook) {
+        if (!hook.is_map()) return;
+        convert(hook, "command", to_shell_command);
+        convert(hook, "environment", environment_map);
+    });
+}
+
+void env_files(Node* files) {
+    each_item(files, [](Node& f) {
+        if (!f.is_map()) return;
+        // `required` defaults to true and is printed only when turned off.
+        if (const Node* req = f.find("required"); req && req->as_bool() == true)
+            f.erase("required");
+    });
+}
+
+void blkio(Node& b) {
+    if (!b.is_map()) return;
+    for (const char* key : {"device_read_bps", "device_write_bps"}) {
+        each_item(b.find(key), [](Node& d) { convert(d, "rate", to_bytes); });
+    }
+}
+
+}  // namespace
+
+void finalize_service(Node& svc) {
+    if (!svc.is_map()) return;
+    convert(svc, "annotations", labels_map);
+    convert(svc, "build", build);
+    convert(svc, "blkio_config", blkio);
+    convert(svc, "command", to_shell_command);
+    convert(svc, "entrypoint", to_shell_command);
+    file_refs(svc.find("configs"));
+    file_refs(svc.find("secrets"));
+    convert_omit_zero(svc, "cpus", to_float32);
+    convert_omit_zero(svc, "cpu_percent", to_float32);
+    convert(svc, "deploy", finalize_deploy);
+    for (const char* key : {"dns", "dns_search", "tmpfs", "expose"})
+        convert(svc, key, to_string_list);
+    convert(svc, "environment", environment_map);
+    env_files(svc.find("env_file"));
+    convert(svc, "extra_hosts", to_hosts_list);
+    each_item(svc.find("gpus"), finalize_device_request);
+    convert(svc, "healthcheck", healthcheck);
+    convert(svc, "labels", labels_map);
+    if (Node* logging = svc.find("logging"); logging && logging->is_map()) {
+        convert(*logging, "options", labels_map);
+    }
+    for (const char* key :
+         {"mem_limit", "mem_reservation", "memswap_limit", "mem_swappiness", "shm_size"}) {
+        convert_omit_zero(svc, key, to_bytes);
+    }
+    networks(svc.find("networks"));
+    ports(svc.find("ports"));
+    convert(svc, "stop_grace_period", to_duration);
+    convert(svc, "storage_opt", labels_map);
+    convert(svc, "sysctls", labels_map);
+    ulimits(svc.find("ulimits"));
+    volumes(svc.find("volumes"));
+    for (const char* key : {"pre_start", "post_start", "pre_stop"}) hooks(svc.find(key));
+    for (const char* key :
+         {"privileged", "read_only", "stdin_open", "tty", "oom_kill_disable", "use_api_socket"}) {
+        omit_empty(svc, key);
+    }
+    if (Node* deps = svc.find("depends_on"); deps && deps->is_map()) {
+        sort_keys(*deps);
+        each_value(deps, [](const std::string&, Node& d) { omit_empty(d, "restart"); });
+    }
+}
+
+}  // namespace berth::compose::detail

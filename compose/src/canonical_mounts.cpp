@@ -78,7 +78,7 @@ void canonical_volumes(Node& volumes, const std::string& path) {
                  path + ": invalid type " + item.type_name() + " for service volume mount");
         }
         Result<VolumeSpec> spec = parse_volume_spec(item.text);
-        if (!spec) fail(item.mark, spec.error().message());
+        if (!spec) fail(item.mark, path + ": " + spec.error().message());
         item = volume_to_node(*spec, item.mark);
     });
 }
@@ -87,7 +87,9 @@ void canonical_ports(Node& ports, const std::string& path) {
     if (!ports.is_seq())
         fail(ports.mark, path + ": invalid type " + ports.type_name() + " for port");
     Node out = Node::sequence(ports.mark);
+    std::size_t index = 0;
     for (Node& item : ports.items) {
+        std::string where = path + "." + std::to_string(index++);
         if (item.is_map()) {
             out.push(std::move(item));
             continue;
@@ -98,7 +100,9 @@ void canonical_ports(Node& ports, const std::string& path) {
         }
         std::string spec = number ? std::to_string(*item.as_int()) : item.text;
         Result<std::vector<PortConfig>> parsed = parse_port_spec(spec);
-        if (!parsed) fail(item.mark, parsed.error().message());
+        if (!parsed) {
+            fail(item.mark, where + ": invalid port \"" + spec + "\": " + parsed.error().message());
+        }
         for (const PortConfig& p : *parsed) out.push(port_to_node(p, item.mark));
     }
     ports = std::move(out);

@@ -15,7 +15,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const std::string kTestdata = std::string(BERTH_CONFORMANCE_DIR) + "/compose-go/testdata";
+const std::string kTestdata =
+    fs::weakly_canonical(std::string(BERTH_CONFORMANCE_DIR) + "/compose-go/testdata").string();
 
 class Scratch {
   public:

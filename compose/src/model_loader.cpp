@@ -80,6 +80,7 @@ std::string display_name(const std::string& file) {
 }
 
 std::vector<Node> read_documents(const std::string& file, const ModelContext& ctx) {
+    if (auto it = ctx.parsed->find(file); it != ctx.parsed->end()) return it->second;
     std::string text;
     if (file == "-") {
         text = ctx.stdin_content;
@@ -89,7 +90,9 @@ std::vector<Node> read_documents(const std::string& file, const ModelContext& ct
             fail(Mark{std::make_shared<const std::string>(file), 0, 0}, content.error().message());
         text = std::move(*content);
     }
-    return parse_yaml(text, display_name(file));
+    std::vector<Node> docs = parse_yaml(text, display_name(file));
+    ctx.parsed->emplace(file, docs);
+    return docs;
 }
 
 Node load_model(const std::vector<std::string>& files, const ModelContext& ctx,

@@ -2,6 +2,8 @@
 // merge, schema check, canonical forms), before project-level normalization.
 #pragma once
 
+#include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -18,6 +20,10 @@ struct ModelContext {
     bool resolve_paths = true;
     std::string stdin_content;
     std::vector<std::string>* warnings = nullptr;
+    // Documents already parsed, by file: the project name is read before the full load, and YAML
+    // parsing is most of a load's cost.
+    std::shared_ptr<std::map<std::string, std::vector<Node>>> parsed =
+        std::make_shared<std::map<std::string, std::vector<Node>>>();
 };
 
 // Loads `files` (absolute paths, or "-") in order and merges them. `included` is the chain of files

@@ -36,6 +36,7 @@ void ulimits(Node* limits) {
     if (limits == nullptr || !limits->is_map()) return;
     for (auto& e : limits->entries) {
         Node& v = e.value;
+        if (v.is_scalar()) to_int(v);
         if (!v.is_map()) continue;
         Node out = Node::mapping(v.mark);
         for (const char* key : {"soft", "hard"}) {
@@ -126,6 +127,8 @@ void networks(Node* nets) {
     each_value(nets, [](const std::string&, Node& net) {
         if (!net.is_map()) return;
         convert(net, "driver_opts", labels_map);
+        convert_omit_zero(net, "priority", to_int);
+        convert_omit_zero(net, "gw_priority", to_int);
     });
     if (nets != nullptr) sort_keys(*nets);
 }
@@ -149,9 +152,33 @@ void env_files(Node* files) {
 
 void blkio(Node& b) {
     if (!b.is_map()) return;
+    convert_omit_zero(b, "weight", to_int);
+    each_item(b.find("weight_device"), [](Node& d) { convert(d, "weight", to_int); });
     for (const char* key : {"device_read_bps", "device_write_bps"}) {
         each_item(b.find(key), [](Node& d) { convert(d, "rate", to_bytes); });
     }
+    for (const char* key : {"device_read_iops", "device_write_iops"}) {
+        each_item(b.find(key), [](Node& d) { convert(d, "rate", to_int); });
+    }
+}
+
+// Numeric attributes that compose models as plain integers: zero means unset and is left out.
+void plain_integers(Node& svc) {
+    for (const char* key : {"cpu_count", "cpu_period", "cpu_quota", "cpu_rt_period",
+                            "cpu_rt_runtime", "cpu_shares", "oom_score_adj", "pids_limit"}) {
+        convert_omit_zero(svc, key, to_int);
+    }
+    convert(svc, "scale", to_int);
+}
+
+// A null command is no command; an empty list stays, as it overrides the image's.
+void shell_command(Node& svc, const char* key) {
+    const Node* cmd = svc.find(key);
+    if (cmd != nullptr && cmd->is_null()) {
+        svc.erase(key);
+        return;
+    }
+    convert(svc, key, to_shell_command);
 }
 
 }  // namespace
@@ -161,8 +188,9 @@ void finalize_service(Node& svc) {
     convert(svc, "annotations", labels_map);
     convert(svc, "build", build);
     convert(svc, "blkio_config", blkio);
-    convert(svc, "command", to_shell_command);
-    convert(svc, "entrypoint", to_shell_command);
+    shell_command(svc, "command");
+    shell_command(svc, "entrypoint");
+    plain_integers(svc);
     file_refs(svc.find("configs"));
     file_refs(svc.find("secrets"));
     convert_omit_zero(svc, "cpus", to_float32);

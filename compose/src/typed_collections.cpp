@@ -25,7 +25,7 @@ void to_string_map(Node& n, NullValue nulls, bool trailing_space_check) {
     if (n.is_seq()) {
         Node map = Node::mapping(n.mark);
         for (const Node& item : n.items) {
-            std::string text = scalar_text(item);
+            std::string text = go_scalar_text(item);
             std::size_t eq = text.find('=');
             std::string key = text.substr(0, eq);
             if (trailing_space_check && !key.empty() &&
@@ -78,7 +78,7 @@ std::vector<std::string> split_commas(const std::string& s) {
 HostIps hosts_from_list(const Node& n) {
     HostIps hosts;
     for (const Node& item : n.items) {
-        std::string text = scalar_text(item);
+        std::string text = go_scalar_text(item);
         // "=" is tried first so that "host=::1" keeps the IPv6 address whole.
         std::size_t sep = text.find('=');
         if (sep == std::string::npos) sep = text.find(':');
@@ -94,9 +94,9 @@ HostIps hosts_from_map(const Node& n) {
     for (const auto& e : n.entries) {
         std::vector<std::string> ips;
         if (e.value.is_seq()) {
-            for (const Node& ip : e.value.items) ips.push_back(scalar_text(ip));
+            for (const Node& ip : e.value.items) ips.push_back(go_scalar_text(ip));
         } else if (e.value.is_scalar() || e.value.is_null()) {
-            ips.push_back(scalar_text(e.value));
+            ips.push_back(go_scalar_text(e.value));
         } else {
             fail(e.value.mark,
                  "unexpected value type " + e.value.type_name() + " for extra_hosts entry");

@@ -259,6 +259,16 @@ TEST(Finalize, MappingsBecomeStringMaps) {
               std::string::npos);
 }
 
+TEST(Finalize, ValuesPrintAsGoPrintsThem) {
+    Node doc = finalized(
+        service("    environment: {A: 0755, B: 1.0, C: True, D: 1e20, E: 0x1F, F: 2.5e-7}\n"
+                "    expose: [8000, '0755']\n    ulimits: {nproc: 0x10}\n"));
+    expect_yaml(*svc(doc).find("environment"),
+                "A: '493'\nB: '1'\nC: 'true'\nD: '100000000000000000000'\nE: '31'\nF: '2.5e-07'\n");
+    expect_yaml(*svc(doc).find("expose"), "['8000', '0755']\n");
+    EXPECT_EQ(svc(doc).find("ulimits")->find("nproc")->text, "16");
+}
+
 TEST(Finalize, SizesCpusAndOmittedZeros) {
     Node doc = finalized(
         service("    mem_limit: 1g\n    shm_size: 64m\n    memswap_limit: -1\n    cpus: '1.5'\n"

@@ -54,9 +54,11 @@ void resource_object(Node& r) {
     if (!r.is_map()) return;
     convert(r, "driver_opts", labels_map);
     convert(r, "labels", labels_map);
-    omit_empty(r, "external");
-    omit_empty(r, "internal");
-    omit_empty(r, "attachable");
+    for (const char* key : {"external", "internal", "attachable"}) {
+        convert_omit_zero(r, key, to_bool);
+    }
+    convert(r, "enable_ipv4", to_bool);
+    convert(r, "enable_ipv6", to_bool);
     if (Node* ipam = r.find("ipam"); ipam && ipam->is_map()) {
         convert(*ipam, "options", labels_map);
         each_item(ipam->find("config"),

@@ -22,6 +22,12 @@ void force_string_node(Node& n) {
     force_string(n);
 }
 
+// Attributes that default to true are printed only when turned off.
+void drop_default_true(Node& parent, const char* key) {
+    convert(parent, key, to_bool);
+    if (const Node* v = parent.find(key); v && v->as_bool() == true) parent.erase(key);
+}
+
 void file_refs(Node* refs) {
     each_item(refs, [](Node& ref) {
         if (!ref.is_map()) return;
@@ -62,9 +68,7 @@ void build(Node& b) {
     }
     file_refs(b.find("secrets"));
     ulimits(b.find("ulimits"));
-    omit_empty(b, "no_cache");
-    omit_empty(b, "pull");
-    omit_empty(b, "privileged");
+    for (const char* key : {"no_cache", "pull", "privileged"}) convert_omit_zero(b, key, to_bool);
     if (Node* ssh = b.find("ssh"); ssh && ssh->is_map()) {
         // Printed as a list of "id" or "id: path" entries.
         Node seq = Node::sequence(ssh->mark);
@@ -90,19 +94,15 @@ void healthcheck(Node& h) {
         convert(h, key, to_duration);
     }
     convert(h, "retries", to_int);
-    omit_empty(h, "disable");
+    convert_omit_zero(h, "disable", to_bool);
 }
 
 void volumes(Node* mounts) {
     each_item(mounts, [](Node& m) {
         if (!m.is_map()) return;
-        omit_empty(m, "read_only");
+        convert_omit_zero(m, "read_only", to_bool);
         if (Node* bind = m.find("bind"); bind && bind->is_map()) {
-            // create_host_path defaults to true and is printed only when turned off.
-            if (const Node* create = bind->find("create_host_path");
-                create && create->as_bool() == true) {
-                bind->erase("create_host_path");
-            }
+            drop_default_true(*bind, "create_host_path");
         }
         if (Node* tmpfs = m.find("tmpfs"); tmpfs && tmpfs->is_map()) {
             convert_omit_zero(*tmpfs, "size", to_bytes);
@@ -110,7 +110,7 @@ void volumes(Node* mounts) {
         }
         if (Node* vol = m.find("volume"); vol && vol->is_map()) {
             convert(*vol, "labels", labels_map);
-            omit_empty(*vol, "nocopy");
+            convert_omit_zero(*vol, "nocopy", to_bool);
         }
     });
 }
@@ -143,10 +143,7 @@ void hooks(Node* list) {
 
 void env_files(Node* files) {
     each_item(files, [](Node& f) {
-        if (!f.is_map()) return;
-        // `required` defaults to true and is printed only when turned off.
-        if (const Node* req = f.find("required"); req && req->as_bool() == true)
-            f.erase("required");
+        if (f.is_map()) drop_default_true(f, "required");
     });
 }
 
@@ -154,11 +151,10 @@ void blkio(Node& b) {
     if (!b.is_map()) return;
     convert_omit_zero(b, "weight", to_int);
     each_item(b.find("weight_device"), [](Node& d) { convert(d, "weight", to_int); });
-    for (const char* key : {"device_read_bps", "device_write_bps"}) {
+    // compose models every throttle rate, iops included, as a byte size.
+    for (const char* key :
+         {"device_read_bps", "device_write_bps", "device_read_iops", "device_write_iops"}) {
         each_item(b.find(key), [](Node& d) { convert(d, "rate", to_bytes); });
-    }
-    for (const char* key : {"device_read_iops", "device_write_iops"}) {
-        each_item(b.find(key), [](Node& d) { convert(d, "rate", to_int); });
     }
 }
 
@@ -221,11 +217,16 @@ void finalize_service(Node& svc) {
     for (const char* key : {"pre_start", "post_start", "pre_stop"}) hooks(svc.find(key));
     for (const char* key :
          {"privileged", "read_only", "stdin_open", "tty", "oom_kill_disable", "use_api_socket"}) {
-        omit_empty(svc, key);
+        convert_omit_zero(svc, key, to_bool);
     }
+    convert(svc, "init", to_bool);
+    convert(svc, "attach", to_bool);
     if (Node* deps = svc.find("depends_on"); deps && deps->is_map()) {
         sort_keys(*deps);
-        each_value(deps, [](const std::string&, Node& d) { omit_empty(d, "restart"); });
+        each_value(deps, [](const std::string&, Node& d) {
+            convert(d, "required", to_bool);
+            convert_omit_zero(d, "restart", to_bool);
+        });
     }
 }
 

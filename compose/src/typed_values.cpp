@@ -1,6 +1,8 @@
 // Scalar attributes: durations, byte sizes, numbers, file modes, commands.
 #include "typed_values.hpp"
 
+#include <cctype>
+#include <cerrno>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -150,6 +152,19 @@ void to_int(Node& n) {
     n = Node::integer(*v, n.mark);
 }
 
+void to_bool(Node& n) {
+    require_scalar(n, "boolean");
+    std::string lower;
+    for (char c : n.text) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (lower == "true" || lower == "y" || lower == "yes" || lower == "on") {
+        n = Node::boolean(true, n.mark);
+    } else if (lower == "false" || lower == "n" || lower == "no" || lower == "off") {
+        n = Node::boolean(false, n.mark);
+    } else {
+        fail(n.mark, "invalid boolean: " + n.text);
+    }
+}
+
 void to_file_mode(Node& n) {
     require_scalar(n, "mode");
     std::int64_t mode = 0;
@@ -192,12 +207,16 @@ void to_device_count(Node& n) {
         n = Node::integer(-1, n.mark);
         return;
     }
-    Node probe = Node::plain(n.text, n.mark);
-    if (probe.type() != ScalarType::Int) {
+    // A count given as a string is read in base 10 only.
+    char* end = nullptr;
+    errno = 0;
+    long long v = std::strtoll(n.text.c_str(), &end, 10);
+    if (n.text.empty() || *end != '\0' || errno != 0 ||
+        std::isspace(static_cast<unsigned char>(n.text[0]))) {
         fail(n.mark,
              "invalid value \"" + n.text + "\", the only value allowed is 'all' or a number");
     }
-    n = probe;
+    n = Node::integer(v, n.mark);
 }
 
 void convert(Node& parent, std::string_view key, void (*conv)(Node&)) {
@@ -211,11 +230,4 @@ void convert_omit_zero(Node& parent, std::string_view key, void (*conv)(Node&)) 
     if (!v->is_null()) conv(*v);
     if (is_zero(*v)) parent.erase(key);
 }
-
-void omit_empty(Node& parent, std::string_view key) {
-    if (!parent.is_map()) return;
-    const Node* v = parent.find(key);
-    if (v != nullptr && is_zero(*v)) parent.erase(key);
-}
-
 }  // namespace berth::compose::detail

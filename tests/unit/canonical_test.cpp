@@ -33,17 +33,10 @@ Node canonical(const std::string& text) {
     return doc;
 }
 
-Node finalized(const std::string& text) {
-    Node doc = canonical(text);
-    finalize_types(doc);
-    return doc;
-}
-
-std::string error_of(const std::string& text, bool finalize = false) {
+std::string error_of(const std::string& text) {
     try {
         Node doc = parse_one(text);
         canonicalize(doc);
-        if (finalize) finalize_types(doc);
     } catch (const LoadError& e) {
         return e.what();
     }
@@ -200,119 +193,6 @@ TEST(Canonical, UlimitsMustBeIntOrMap) {
     EXPECT_NE(
         error_of(service("    ulimits:\n      nproc: lots\n")).find("services.foo.ulimits.nproc"),
         std::string::npos);
-}
-
-TEST(Finalize, CommandsAndHealthcheck) {
-    Node doc = finalized(
-        service("    command: bundle exec thin -p 3000\n    entrypoint: [a, 1]\n"
-                "    healthcheck:\n      test: echo \"hello world\"\n      interval: 60s\n"
-                "      timeout: 1m30s\n      retries: '5'\n"));
-    expect_yaml(*svc(doc).find("command"), "[bundle, exec, thin, '-p', '3000']\n");
-    expect_yaml(*svc(doc).find("entrypoint"), "[a, '1']\n");
-    expect_yaml(
-        *svc(doc).find("healthcheck"),
-        "test: [CMD-SHELL, echo \"hello world\"]\ninterval: 1m0s\ntimeout: 1m30s\nretries: 5\n");
-    EXPECT_EQ(error_of(service("    command: echo 'oops\n"), true),
-              "compose.yaml:3:14: invalid command line string");
-}
-
-TEST(Finalize, Ulimits) {
-    Node doc = finalized(
-        service("    ulimits:\n      nproc: 65535\n      nofile: {soft: 20000, hard: 40000}\n"
-                "      core: {hard: 1}\n"));
-    expect_yaml(*svc(doc).find("ulimits"),
-                "core: {soft: 0, hard: 1}\nnofile: {soft: 20000, hard: 40000}\nnproc: 65535\n");
-    EXPECT_EQ(svc(doc).find("ulimits")->entries.front().key, "core");
-}
-
-TEST(Finalize, ExtraHosts) {
-    const char* expected = "- otherhost=50.31.209.229\n- somehost=162.242.195.82\n";
-    Node doc = finalized(
-        service("    extra_hosts: ['somehost:162.242.195.82', 'otherhost=50.31.209.229']\n"));
-    expect_yaml(*svc(doc).find("extra_hosts"), expected);
-    doc = finalized(service(
-        "    extra_hosts:\n      somehost: 162.242.195.82\n      otherhost: 50.31.209.229\n"));
-    expect_yaml(*svc(doc).find("extra_hosts"), expected);
-    doc = finalized(
-        service("    extra_hosts: ['host=::1', 'host:[::2]', 'multi=1.1.1.1,2.2.2.2']\n"));
-    expect_yaml(*svc(doc).find("extra_hosts"),
-                "- host=::1\n- host=::2\n- multi=1.1.1.1\n- multi=2.2.2.2\n");
-    doc = finalized(service("    extra_hosts:\n      alpha: ['1.1.1.1', '2.2.2.2']\n"));
-    expect_yaml(*svc(doc).find("extra_hosts"), "- alpha=1.1.1.1\n- alpha=2.2.2.2\n");
-    EXPECT_NE(error_of(service("    extra_hosts: [nohost]\n"), true)
-                  .find("invalid additional host, missing IP: nohost"),
-              std::string::npos);
-}
-
-TEST(Finalize, MappingsBecomeStringMaps) {
-    Node doc =
-        finalized(service("    environment: [A=1, B, C=]\n    labels: [x=1, y]\n"
-                          "    sysctls: {net.core.somaxconn: 1024}\n    annotations: [a=b]\n"
-                          "    build:\n      context: .\n      args: {N: 1, M: null}\n"));
-    expect_yaml(*svc(doc).find("environment"), "A: '1'\nB: null\nC: ''\n");
-    expect_yaml(*svc(doc).find("labels"), "x: '1'\ny: ''\n");
-    expect_yaml(*svc(doc).find("sysctls"), "net.core.somaxconn: '1024'\n");
-    expect_yaml(*svc(doc).find("annotations"), "a: b\n");
-    expect_yaml(*svc(doc).find("build")->find("args"), "M: null\nN: '1'\n");
-    EXPECT_NE(error_of(service("    environment: ['A =1']\n"), true)
-                  .find("declared with a trailing space"),
-              std::string::npos);
-}
-
-TEST(Finalize, ValuesPrintAsGoPrintsThem) {
-    Node doc = finalized(
-        service("    environment: {A: 0755, B: 1.0, C: True, D: 1e20, E: 0x1F, F: 2.5e-7}\n"
-                "    expose: [8000, '0755']\n    ulimits: {nproc: 0x10}\n"));
-    expect_yaml(*svc(doc).find("environment"),
-                "A: '493'\nB: '1'\nC: 'true'\nD: '100000000000000000000'\nE: '31'\nF: '2.5e-07'\n");
-    expect_yaml(*svc(doc).find("expose"), "['8000', '0755']\n");
-    EXPECT_EQ(svc(doc).find("ulimits")->find("nproc")->text, "16");
-}
-
-TEST(Finalize, SizesCpusAndOmittedZeros) {
-    Node doc = finalized(
-        service("    mem_limit: 1g\n    shm_size: 64m\n    memswap_limit: -1\n    cpus: '1.5'\n"
-                "    privileged: false\n    tty: true\n    mem_reservation: 0\n"));
-    const Node& s = svc(doc);
-    expect_yaml(*s.find("mem_limit"), "'1073741824'\n");
-    expect_yaml(*s.find("shm_size"), "'67108864'\n");
-    expect_yaml(*s.find("memswap_limit"), "'-1'\n");
-    expect_yaml(*s.find("cpus"), "1.5\n");
-    EXPECT_EQ(s.find("privileged"), nullptr);
-    EXPECT_EQ(s.find("mem_reservation"), nullptr);
-    EXPECT_NE(s.find("tty"), nullptr);
-    EXPECT_NE(error_of(service("    mem_limit: lots\n"), true).find("invalid size: 'lots'"),
-              std::string::npos);
-}
-
-TEST(Finalize, SecretModesAndIds) {
-    Node doc =
-        finalized(service("    secrets:\n      - source: a\n        uid: 103\n        mode: 0440\n"
-                          "      - source: b\n        mode: '755'\n"));
-    expect_yaml(*svc(doc).find("secrets"),
-                "- {source: a, target: /run/secrets/a, uid: '103', mode: '0440'}\n"
-                "- {source: b, target: /run/secrets/b, mode: '0755'}\n");
-}
-
-TEST(Finalize, ResourcesPrintAsMaps) {
-    Node doc =
-        finalized("networks:\n  a:\n  b:\n    driver_opts: {baz: 1, foo: bar}\nvolumes:\n  v:\n");
-    expect_yaml(*doc.find("networks"), "a: {}\nb: {driver_opts: {baz: '1', foo: bar}}\n");
-    expect_yaml(*doc.find("volumes"), "v: {}\n");
-}
-
-TEST(Finalize, Float32Format) {
-    for (auto [in, out] : std::vector<std::pair<const char*, const char*>>{{"'0.001'", "0.001"},
-                                                                           {"'0.0001'", "0.0001"},
-                                                                           {"0.00001", "1e-05"},
-                                                                           {"2", "2"},
-                                                                           {"'0.5'", "0.5"},
-                                                                           {"1000000", "1e+06"},
-                                                                           {"123456", "123456"},
-                                                                           {"0.3", "0.3"}}) {
-        Node doc = finalized(service(std::string("    cpus: ") + in + "\n"));
-        EXPECT_EQ(svc(doc).find("cpus")->text, out) << in;
-    }
 }
 
 // The reference project: every per-value transformation between full-example.yml and what

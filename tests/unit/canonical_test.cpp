@@ -195,6 +195,35 @@ TEST(Canonical, UlimitsMustBeIntOrMap) {
         std::string::npos);
 }
 
+TEST(Canonical, DnsDropsEmptyEntries) {
+    Node doc = canonical(service("    dns: ''\n"));
+    EXPECT_TRUE(svc(doc).find("dns")->items.empty());
+    doc = canonical(service("    dns: [8.8.8.8, '', null]\n"));
+    expect_yaml(*svc(doc).find("dns"), "[8.8.8.8]\n");
+}
+
+TEST(Canonical, KeepUnparsedLeavesTemplatesAlone) {
+    const std::string text = service(
+        "    ports: ['${HOST_IP}:${HOST_PORT}:80', {target: 81}]\n    volumes: "
+        "['${A}:${B}:${C}:${D}', /xy]\n"
+        "    build:\n      context: .\n      additional_contexts: ['${CTX}']\n");
+    Node doc = parse_one(text);
+    canonicalize(doc, CanonicalOptions{.set_defaults = false, .keep_unparsed = true});
+    expect_yaml(*svc(doc).find("ports"), "['${HOST_IP}:${HOST_PORT}:80', {target: 81}]\n");
+    expect_yaml(*svc(doc).find("volumes"),
+                "['${A}:${B}:${C}:${D}', {type: volume, target: /xy, volume: {}}]\n");
+    expect_yaml(*svc(doc).find("build")->find("additional_contexts"), "['${CTX}']\n");
+    EXPECT_NE(error_of(text).find("invalid value ${CTX}, expected key=value"), std::string::npos);
+}
+
+TEST(Canonical, DefaultsCanBeSetAfterMerging) {
+    Node doc = parse_one(service("    build: .\n    ports: ['80']\n    secrets: [s]\n"));
+    canonicalize(doc, CanonicalOptions{.set_defaults = false});
+    EXPECT_EQ(svc(doc).find("secrets")->items[0].find("target"), nullptr);
+    set_default_values(doc);
+    EXPECT_EQ(svc(doc).find("secrets")->items[0].find("target")->text, "/run/secrets/s");
+}
+
 // The reference project: every per-value transformation between full-example.yml and what
 // `docker compose config` prints for it.
 TEST(FullExample, MatchesComposeOutput) {

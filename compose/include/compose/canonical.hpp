@@ -15,8 +15,21 @@
 
 namespace berth::compose {
 
+struct CanonicalOptions {
+    // Also fill in compose's defaults (set_default_values). compose itself sets them once, after
+    // all files are merged; a multi-file loader turns this off and calls set_default_values().
+    bool set_defaults = true;
+    // Leave ports, volumes, devices and additional_contexts that do not parse as written, as
+    // compose does when interpolation is off (an uninterpolated ${VAR} is not a parse error).
+    bool keep_unparsed = false;
+};
+
 // Throws LoadError at the offending node.
-void canonicalize(Node& doc);
+void canonicalize(Node& doc, const CanonicalOptions& options = {});
+
+// Port protocol and mode, secret targets, the build context, bind create_host_path and GPU
+// counts, where the document leaves them out.
+void set_default_values(Node& doc);
 
 // Throws LoadError at the offending node.
 void finalize_types(Node& doc);

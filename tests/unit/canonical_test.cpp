@@ -253,6 +253,13 @@ TEST(FullExample, MatchesComposeOutput) {
     resolve_paths(doc, dir, home);
     finalize_types(doc);
 
+    // Each pass is idempotent: a loader may run them again on an already long-form document.
+    Node again = doc;
+    canonicalize(again);
+    resolve_paths(again, dir, home);
+    finalize_types(again);
+    EXPECT_EQ(again, doc);
+
     const Node& foo = svc(doc);
     const Node& want = svc(expected);
     // environment and labels gain the contents of env_file / label_file in a later stage.

@@ -2,8 +2,6 @@
 #include <string>
 
 #include "canonical_parts.hpp"
-#include "compose/ports.hpp"
-#include "compose/volume_spec.hpp"
 #include "tree_util.hpp"
 
 namespace berth::compose::detail {

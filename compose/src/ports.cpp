@@ -141,6 +141,7 @@ Result<std::vector<PortConfig>> parse_port_spec(std::string_view spec) {
     std::stable_sort(keyed.begin(), keyed.end(),
                      [](const auto& a, const auto& b) { return a.first < b.first; });
     std::vector<PortConfig> out;
+    out.reserve(keyed.size());
     for (auto& [key, p] : keyed) out.push_back(std::move(p));
     return out;
 }

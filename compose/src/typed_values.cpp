@@ -85,7 +85,7 @@ std::string format_go_float(double value, bool single, int eprec) {
     } else if (exp < 0) {
         out = "0." + std::string(static_cast<std::size_t>(-exp - 1), '0') + digits;
     } else {
-        auto int_len = static_cast<std::size_t>(exp + 1);
+        auto int_len = static_cast<std::size_t>(exp) + 1;
         if (digits.size() <= int_len) {
             out = digits + std::string(int_len - digits.size(), '0');
         } else {

@@ -287,3 +287,36 @@ TEST(FullExample, MatchesComposeOutput) {
             << emit_yaml(*doc.find(kind));
     }
 }
+
+// Files from the rejection corpus whose error comes from these passes.
+TEST(InvalidCorpus, RejectedWithComposeMessages) {
+    const std::string dir = std::string(BERTH_CONFORMANCE_DIR) + "/compose-go/invalid/";
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"TestLoadVolumeInvalidExternalNameAndNameCombination-1.yaml",
+         "volumes.external_volume: name and external.name conflict; only use name"},
+        {"TestLoadSecretInvalidExternalNameAndNameCombination-1.yaml",
+         "secrets.external_secret: name and external.name conflict; only use name"},
+        {"TestLoadNetworkInvalidExternalNameAndNameCombination-1.yaml",
+         "networks.foo: name and external.name conflict; only use name"},
+        {"TestLoadBindMountSourceMustNotBeEmpty-1.yaml",
+         "invalid mount config for type \"bind\": field Source must not be empty"},
+        {"TestServiceDeviceRequestCountInvalidStringType-1.yaml",
+         "invalid value \"some_string\", the only value allowed is 'all' or a number"},
+    };
+    for (const auto& [file, message] : cases) {
+        std::ifstream in(dir + file);
+        std::stringstream text;
+        text << in.rdbuf();
+        ASSERT_FALSE(text.str().empty()) << file;
+        std::string got;
+        try {
+            Node doc = parse_yaml(text.str(), file).at(0);
+            canonicalize(doc);
+            resolve_paths(doc, "/project", "/home/me");
+            finalize_types(doc);
+        } catch (const LoadError& e) {
+            got = e.message();
+        }
+        EXPECT_EQ(got, message) << file;
+    }
+}

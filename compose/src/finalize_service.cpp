@@ -158,6 +158,15 @@ void blkio(Node& b) {
     }
 }
 
+// provider.options: every option holds a list of strings, a single value being a list of one.
+void provider(Node& p) {
+    if (!p.is_map()) return;
+    Node* options = p.find("options");
+    if (options == nullptr || !options->is_map()) return;
+    for (auto& e : options->entries) to_string_list(e.value);
+    sort_keys(*options);
+}
+
 // Numeric attributes that compose models as plain integers: zero means unset and is left out.
 void plain_integers(Node& svc) {
     for (const char* key : {"cpu_count", "cpu_period", "cpu_quota", "cpu_rt_period",
@@ -200,6 +209,7 @@ void finalize_service(Node& svc) {
     each_item(svc.find("gpus"), finalize_device_request);
     convert(svc, "healthcheck", healthcheck);
     convert(svc, "labels", labels_map);
+    convert(svc, "provider", provider);
     if (Node* logging = svc.find("logging"); logging && logging->is_map()) {
         convert(*logging, "options", labels_map);
     }

@@ -354,3 +354,11 @@ TEST(FinalizeVectors, NullCommandIsDropped) {
     EXPECT_EQ(svc(doc).find("command"), nullptr);
     expect_yaml(*svc(doc).find("entrypoint"), "[]\n");
 }
+
+TEST(FinalizeVectors, ProviderOptionsAreLists) {
+    Node doc =
+        finalized(service("    provider:\n      type: model\n      options:\n        model: ai/x\n"
+                          "        flags: [a, 1]\n"));
+    expect_yaml(*svc(doc).find("provider"),
+                "type: model\noptions: {flags: [a, '1'], model: [ai/x]}\n");
+}

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "compose/go_order.hpp"
 #include "tree_util.hpp"
 #include "typed_values.hpp"
 
@@ -134,6 +135,10 @@ void to_hosts_list(Node& n) {
     n = std::move(seq);
 }
 
+}  // namespace berth::compose::detail
+
+namespace berth::compose {
+
 namespace {
 
 bool is_letter(char c) {
@@ -147,7 +152,7 @@ bool is_digit(char c) {
 
 // The Go YAML encoder's key order: letters by code point, runs of digits by numeric value, and
 // other characters before letters, so "a2" < "a10" and "ENV.X" < "ENV_X" < "Env".
-bool yaml_key_less(const std::string& a, const std::string& b) {
+bool go_map_key_less(const std::string& a, const std::string& b) {
     bool digits = false;
     for (std::size_t i = 0; i < a.size() && i < b.size(); ++i) {
         if (a[i] == b[i]) {
@@ -176,10 +181,18 @@ bool yaml_key_less(const std::string& a, const std::string& b) {
     return a.size() < b.size();
 }
 
-void sort_keys(Node& map) {
+void sort_map_keys(Node& map) {
     if (!map.is_map()) return;
     std::stable_sort(map.entries.begin(), map.entries.end(),
-                     [](const Entry& x, const Entry& y) { return yaml_key_less(x.key, y.key); });
+                     [](const Entry& x, const Entry& y) { return go_map_key_less(x.key, y.key); });
+}
+
+}  // namespace berth::compose
+
+namespace berth::compose::detail {
+
+void sort_keys(Node& map) {
+    sort_map_keys(map);
 }
 
 }  // namespace berth::compose::detail

@@ -36,7 +36,6 @@ void convert(Node& parent, std::string_view key, void (*convert)(Node&));
 
 // Sorts a mapping's keys the way the Go YAML encoder orders the keys of a Go map.
 void sort_keys(Node& map);
-bool yaml_key_less(const std::string& a, const std::string& b);
 
 // Go's strconv.FormatFloat(f, 'g', -1, 32).
 std::string format_float32(double value);

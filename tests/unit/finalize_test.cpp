@@ -4,6 +4,7 @@
 
 #include "compose/canonical.hpp"
 #include "compose/error.hpp"
+#include "compose/go_order.hpp"
 #include "compose/yaml.hpp"
 
 using namespace berth::compose;
@@ -361,4 +362,23 @@ TEST(FinalizeVectors, ProviderOptionsAreLists) {
                           "        flags: [a, 1]\n"));
     expect_yaml(*svc(doc).find("provider"),
                 "type: model\noptions: {flags: [a, '1'], model: [ai/x]}\n");
+}
+
+TEST(GoMapOrder, SortsLikeTheGoYamlEncoder) {
+    std::vector<std::string> keys = {"com.example.number",
+                                     "QUX",
+                                     "a10",
+                                     "ENV_WITH_UNDERSCORE",
+                                     "a2",
+                                     "BAZ",
+                                     "ENV.WITH.DOT",
+                                     "Env",
+                                     "a_b",
+                                     "ab",
+                                     "a1b",
+                                     "a12"};
+    std::sort(keys.begin(), keys.end(), go_map_key_less);
+    EXPECT_EQ(keys, (std::vector<std::string>{"BAZ", "ENV.WITH.DOT", "ENV_WITH_UNDERSCORE", "Env",
+                                              "QUX", "a_b", "a1b", "a2", "a10", "a12", "ab",
+                                              "com.example.number"}));
 }

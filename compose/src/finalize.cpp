@@ -98,6 +98,11 @@ void finalize_types(Node& doc) {
     each_value(doc.find("services"), [](const std::string&, Node& svc) { finalize_service(svc); });
     for (const char* kind : {"networks", "volumes", "secrets", "configs"}) {
         each_value(doc.find(kind), [](const std::string&, Node& r) { resource_object(r); });
+        // An empty section prints as nothing at all.
+        if (const Node* section = doc.find(kind);
+            section && (section->is_null() || section->empty_collection())) {
+            doc.erase(kind);
+        }
     }
 }
 

@@ -1,4 +1,5 @@
 // finalize_types() for the attributes of one service.
+#include <set>
 #include <string>
 
 #include "finalize_parts.hpp"
@@ -176,25 +177,33 @@ void plain_integers(Node& svc) {
     convert(svc, "scale", to_int);
 }
 
-// A null command is no command; an empty list stays, as it overrides the image's.
-void shell_command(Node& svc, const char* key) {
-    const Node* cmd = svc.find(key);
-    if (cmd != nullptr && cmd->is_null()) {
-        svc.erase(key);
-        return;
-    }
-    convert(svc, key, to_shell_command);
+// compose leaves out attributes that decode to nothing: null, "", and empty lists and maps. Blocks
+// that compose models as optional structs (`healthcheck: {}`) and commands (`command: []`, which
+// overrides the image's) are printed even when empty.
+void omit_empty_attributes(Node& svc) {
+    static const std::set<std::string, std::less<>> kept_when_empty = {
+        "build",       "develop", "blkio_config", "credential_spec", "deploy",    "extends",
+        "healthcheck", "logging", "provider",     "command",         "entrypoint"};
+    std::erase_if(svc.entries, [](const Entry& e) {
+        if (e.key.rfind("x-", 0) == 0) return false;
+        const Node& v = e.value;
+        if (v.is_null()) return true;
+        if (kept_when_empty.count(e.key) != 0) return false;
+        if (v.is_scalar()) return v.is_string() && v.text.empty();
+        return v.empty_collection();
+    });
 }
 
 }  // namespace
 
 void finalize_service(Node& svc) {
     if (!svc.is_map()) return;
+    omit_empty_attributes(svc);  // nothing below has to expect null
     convert(svc, "annotations", labels_map);
     convert(svc, "build", build);
     convert(svc, "blkio_config", blkio);
-    shell_command(svc, "command");
-    shell_command(svc, "entrypoint");
+    convert(svc, "command", to_shell_command);
+    convert(svc, "entrypoint", to_shell_command);
     plain_integers(svc);
     file_refs(svc.find("configs"));
     file_refs(svc.find("secrets"));
@@ -238,6 +247,7 @@ void finalize_service(Node& svc) {
             convert_omit_zero(d, "restart", to_bool);
         });
     }
+    omit_empty_attributes(svc);
 }
 
 }  // namespace berth::compose::detail

@@ -158,6 +158,10 @@ TEST(Finalize, ResourcesPrintAsMaps) {
         finalized("networks:\n  a:\n  b:\n    driver_opts: {baz: 1, foo: bar}\nvolumes:\n  v:\n");
     expect_yaml(*doc.find("networks"), "a: {}\nb: {driver_opts: {baz: '1', foo: bar}}\n");
     expect_yaml(*doc.find("volumes"), "v: {}\n");
+    doc = finalized("services: {}\nnetworks:\nvolumes: {}\nsecrets: {s: {file: ./x}}\n");
+    EXPECT_EQ(doc.find("networks"), nullptr);
+    EXPECT_EQ(doc.find("volumes"), nullptr);
+    EXPECT_NE(doc.find("secrets"), nullptr);
 }
 
 TEST(Finalize, Float32Format) {
@@ -381,4 +385,13 @@ TEST(GoMapOrder, SortsLikeTheGoYamlEncoder) {
     EXPECT_EQ(keys, (std::vector<std::string>{"BAZ", "ENV.WITH.DOT", "ENV_WITH_UNDERSCORE", "Env",
                                               "QUX", "a_b", "a1b", "a2", "a10", "a12", "ab",
                                               "com.example.number"}));
+}
+
+TEST(FinalizeVectors, EmptyAttributesAreLeftOut) {
+    Node doc = finalized(
+        service("    image: ''\n    environment:\n    labels: {}\n    dns: ''\n    cap_add: []\n"
+                "    healthcheck: {}\n    command: ''\n    entrypoint: []\n    x-empty: {}\n"
+                "    networks: {a: null}\n"));
+    expect_yaml(svc(doc),
+                "healthcheck: {}\ncommand: []\nentrypoint: []\nx-empty: {}\nnetworks: {a: null}\n");
 }

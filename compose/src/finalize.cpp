@@ -88,6 +88,11 @@ void finalize_deploy(Node& deploy) {
     if (Node* placement = deploy.find("placement"); placement && placement->is_map()) {
         convert_omit_zero(*placement, "max_replicas_per_node", to_int);
     }
+    // resources and placement are plain structs in compose's model: printed only when set.
+    for (const char* key : {"resources", "placement", "labels"}) {
+        const Node* v = deploy.find(key);
+        if (v != nullptr && (v->is_null() || v->empty_collection())) deploy.erase(key);
+    }
 }
 
 }  // namespace detail

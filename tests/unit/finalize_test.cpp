@@ -395,3 +395,9 @@ TEST(FinalizeVectors, EmptyAttributesAreLeftOut) {
     expect_yaml(svc(doc),
                 "healthcheck: {}\ncommand: []\nentrypoint: []\nx-empty: {}\nnetworks: {a: null}\n");
 }
+
+TEST(FinalizeVectors, EmptyDeployBlocks) {
+    Node doc = finalized(
+        service("    deploy:\n      resources: {}\n      placement: {}\n      labels: []\n"));
+    expect_yaml(*svc(doc).find("deploy"), "{}\n");
+}

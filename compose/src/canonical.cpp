@@ -91,12 +91,17 @@ void set_service_defaults(Node& svc) {
 
 }  // namespace detail
 
-void canonicalize(Node& doc) {
+void set_default_values(Node& doc) {
+    if (!doc.is_map()) return;
+    detail::each_value(doc.find("services"),
+                       [](const std::string&, Node& svc) { detail::set_service_defaults(svc); });
+}
+
+void canonicalize(Node& doc, const CanonicalOptions& options) {
     using namespace detail;
     if (!doc.is_map()) return;
-    each_value(doc.find("services"), [](const std::string& name, Node& svc) {
-        canonical_service(svc, "services." + name);
-        set_service_defaults(svc);
+    each_value(doc.find("services"), [&](const std::string& name, Node& svc) {
+        canonical_service(svc, "services." + name, options.keep_unparsed);
     });
     for (const char* kind : {"volumes", "networks", "secrets", "configs"}) {
         each_value(doc.find(kind), [&](const std::string& name, Node& resource) {
@@ -104,6 +109,7 @@ void canonicalize(Node& doc) {
         });
     }
     canonical_include(doc.find("include"));
+    if (options.set_defaults) set_default_values(doc);
 }
 
 }  // namespace berth::compose

@@ -70,7 +70,7 @@ Node port_to_node(const PortConfig& p, const Mark& m) {
 
 }  // namespace
 
-void canonical_volumes(Node& volumes, const std::string& path) {
+void canonical_volumes(Node& volumes, const std::string& path, bool keep_unparsed) {
     each_item(&volumes, [&](Node& item) {
         if (item.is_map()) return;
         if (!item.is_scalar()) {
@@ -78,12 +78,13 @@ void canonical_volumes(Node& volumes, const std::string& path) {
                  path + ": invalid type " + item.type_name() + " for service volume mount");
         }
         Result<VolumeSpec> spec = parse_volume_spec(item.text);
+        if (!spec && keep_unparsed) return;
         if (!spec) fail(item.mark, path + ": " + spec.error().message());
         item = volume_to_node(*spec, item.mark);
     });
 }
 
-void canonical_ports(Node& ports, const std::string& path) {
+void canonical_ports(Node& ports, const std::string& path, bool keep_unparsed) {
     if (!ports.is_seq())
         fail(ports.mark, path + ": invalid type " + ports.type_name() + " for port");
     Node out = Node::sequence(ports.mark);
@@ -91,7 +92,7 @@ void canonical_ports(Node& ports, const std::string& path) {
     for (Node& item : ports.items) {
         std::string where = path + "." + std::to_string(index++);
         if (item.is_map()) {
-            out.push(std::move(item));
+            out.push(item);  // copied: on a kept parse error the list stays as written
             continue;
         }
         bool number = item.is_scalar() && item.type() == ScalarType::Int;
@@ -100,6 +101,8 @@ void canonical_ports(Node& ports, const std::string& path) {
         }
         std::string spec = number ? std::to_string(*item.as_int()) : item.text;
         Result<std::vector<PortConfig>> parsed = parse_port_spec(spec);
+        // compose then leaves the whole list as written.
+        if (!parsed && keep_unparsed && !number) return;
         if (!parsed) {
             fail(item.mark, where + ": invalid port \"" + spec + "\": " + parsed.error().message());
         }

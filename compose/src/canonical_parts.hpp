@@ -7,9 +7,10 @@
 
 namespace berth::compose::detail {
 
-void canonical_service(Node& svc, const std::string& path);
-void canonical_volumes(Node& volumes, const std::string& path);
-void canonical_ports(Node& ports, const std::string& path);
+// keep_unparsed: see CanonicalOptions.
+void canonical_service(Node& svc, const std::string& path, bool keep_unparsed);
+void canonical_volumes(Node& volumes, const std::string& path, bool keep_unparsed);
+void canonical_ports(Node& ports, const std::string& path, bool keep_unparsed);
 void set_service_defaults(Node& svc);
 
 // "a/./b/../c" -> "a/c", as Go's path.Clean.

@@ -2,8 +2,6 @@
 #include <string>
 
 #include "canonical_parts.hpp"
-#include "compose/ports.hpp"
-#include "compose/volume_spec.hpp"
 #include "tree_util.hpp"
 
 namespace berth::compose::detail {
@@ -11,12 +9,13 @@ namespace berth::compose::detail {
 namespace {
 
 // "KEY=VALUE" items folded into a mapping; used where compose folds before merging.
-void key_value_list_to_map(Node& n, const std::string& path) {
+void key_value_list_to_map(Node& n, const std::string& path, bool keep_unparsed) {
     if (!n.is_seq()) return;
     Node map = Node::mapping(n.mark);
     for (const Node& item : n.items) {
         std::string text = scalar_text(item);
         std::size_t eq = text.find('=');
+        if (eq == std::string::npos && keep_unparsed) return;
         if (eq == std::string::npos) {
             fail(item.mark, path + ": invalid value " + text + ", expected key=value");
         }
@@ -59,7 +58,7 @@ void canonical_ulimits(Node* ulimits, const std::string& path) {
     });
 }
 
-void canonical_build(Node& build, const std::string& path) {
+void canonical_build(Node& build, const std::string& path, bool keep_unparsed) {
     if (build.is_scalar() && build.type() == ScalarType::String) {
         Node map = Node::mapping(build.mark);
         map.set("context", build);
@@ -69,7 +68,7 @@ void canonical_build(Node& build, const std::string& path) {
     if (!build.is_map())
         fail(build.mark, path + ": invalid type " + build.type_name() + " for build");
     if (Node* ctx = build.find("additional_contexts")) {
-        key_value_list_to_map(*ctx, path + ".additional_contexts");
+        key_value_list_to_map(*ctx, path + ".additional_contexts", keep_unparsed);
     }
     if (Node* ssh = build.find("ssh")) canonical_ssh(*ssh);
     canonical_file_refs(build.find("secrets"), path + ".secrets");
@@ -138,8 +137,8 @@ void names_to_map(Node& n) {
     n = std::move(map);
 }
 
-void canonical_devices(Node* devices) {
-    each_item(devices, [](Node& item) {
+void canonical_devices(Node* devices, bool keep_unparsed) {
+    each_item(devices, [&](Node& item) {
         if (!item.is_scalar()) return;
         std::string spec = item.text;
         std::vector<std::string> parts;
@@ -150,7 +149,9 @@ void canonical_devices(Node* devices) {
                 start = i + 1;
             }
         }
-        if (parts.size() > 3) {
+        if (parts.size() > 3 && keep_unparsed) {
+            parts = {""};  // compose goes on with an empty mapping, as odd as that is
+        } else if (parts.size() > 3) {
             fail(item.mark, "confusing device mapping, please use long syntax: " + spec);
         }
         std::string target = parts.size() > 1 && !parts[1].empty() ? parts[1] : parts[0];
@@ -180,11 +181,18 @@ void canonical_watch(Node* develop) {
     });
 }
 
+// compose drops empty entries from dns, so that `dns: ${UNSET}` means no dns.
+void drop_empty_dns(Node* dns) {
+    if (dns == nullptr || !dns->is_seq()) return;
+    std::erase_if(dns->items,
+                  [](const Node& n) { return n.is_null() || (n.is_string() && n.text.empty()); });
+}
+
 }  // namespace
 
-void canonical_service(Node& svc, const std::string& path) {
+void canonical_service(Node& svc, const std::string& path, bool keep_unparsed) {
     if (!svc.is_map()) return;
-    if (Node* b = svc.find("build")) canonical_build(*b, path + ".build");
+    if (Node* b = svc.find("build")) canonical_build(*b, path + ".build", keep_unparsed);
     if (Node* d = svc.find("depends_on")) canonical_depends_on(*d, path + ".depends_on");
     if (Node* f = svc.find("env_file")) canonical_env_file(*f, path + ".env_file");
     string_to_list(svc.find("label_file"));
@@ -192,9 +200,9 @@ void canonical_service(Node& svc, const std::string& path) {
     if (Node* g = svc.find("gpus")) canonical_gpus(*g);
     if (Node* n = svc.find("networks")) names_to_map(*n);
     if (Node* m = svc.find("models")) names_to_map(*m);
-    if (Node* v = svc.find("volumes")) canonical_volumes(*v, path + ".volumes");
-    if (Node* p = svc.find("ports")) canonical_ports(*p, path + ".ports");
-    canonical_devices(svc.find("devices"));
+    if (Node* v = svc.find("volumes")) canonical_volumes(*v, path + ".volumes", keep_unparsed);
+    if (Node* p = svc.find("ports")) canonical_ports(*p, path + ".ports", keep_unparsed);
+    canonical_devices(svc.find("devices"), keep_unparsed);
     canonical_file_refs(svc.find("secrets"), path + ".secrets");
     canonical_file_refs(svc.find("configs"), path + ".configs");
     canonical_ulimits(svc.find("ulimits"), path + ".ulimits");
@@ -202,6 +210,7 @@ void canonical_service(Node& svc, const std::string& path) {
     for (const char* key : {"dns", "dns_search", "tmpfs", "expose"}) {
         string_to_list(svc.find(key));
     }
+    drop_empty_dns(svc.find("dns"));
 }
 
 }  // namespace berth::compose::detail

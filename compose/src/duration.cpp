@@ -24,8 +24,8 @@ std::uint64_t unit_of(std::string_view u) {
     if (u == "s") return kSec;
     if (u == "m") return kMin;
     if (u == "h") return kHour;
-    if (u == "d") return 24 * kHour;
-    if (u == "w") return 7 * 24 * kHour;
+    if (u == "d") return std::uint64_t{24} * kHour;
+    if (u == "w") return std::uint64_t{7 * 24} * kHour;
     return 0;
 }
 

@@ -54,9 +54,11 @@ void resource_object(Node& r) {
     if (!r.is_map()) return;
     convert(r, "driver_opts", labels_map);
     convert(r, "labels", labels_map);
-    omit_empty(r, "external");
-    omit_empty(r, "internal");
-    omit_empty(r, "attachable");
+    for (const char* key : {"external", "internal", "attachable"}) {
+        convert_omit_zero(r, key, to_bool);
+    }
+    convert(r, "enable_ipv4", to_bool);
+    convert(r, "enable_ipv6", to_bool);
     if (Node* ipam = r.find("ipam"); ipam && ipam->is_map()) {
         convert(*ipam, "options", labels_map);
         each_item(ipam->find("config"),
@@ -86,6 +88,11 @@ void finalize_deploy(Node& deploy) {
     if (Node* placement = deploy.find("placement"); placement && placement->is_map()) {
         convert_omit_zero(*placement, "max_replicas_per_node", to_int);
     }
+    // resources and placement are plain structs in compose's model: printed only when set.
+    for (const char* key : {"resources", "placement", "labels"}) {
+        const Node* v = deploy.find(key);
+        if (v != nullptr && (v->is_null() || v->empty_collection())) deploy.erase(key);
+    }
 }
 
 }  // namespace detail
@@ -96,6 +103,11 @@ void finalize_types(Node& doc) {
     each_value(doc.find("services"), [](const std::string&, Node& svc) { finalize_service(svc); });
     for (const char* kind : {"networks", "volumes", "secrets", "configs"}) {
         each_value(doc.find(kind), [](const std::string&, Node& r) { resource_object(r); });
+        // An empty section prints as nothing at all.
+        if (const Node* section = doc.find(kind);
+            section && (section->is_null() || section->empty_collection())) {
+            doc.erase(kind);
+        }
     }
 }
 

@@ -53,7 +53,7 @@ void process_document(Node& doc, const std::string& file, const ModelContext& ct
         }
         dict.erase("version");
     }
-    canonicalize(dict);
+    canonicalize(dict, CanonicalOptions{.set_defaults = false, .keep_unparsed = !ctx.interpolate});
     omit_empty_dns(dict);
     enforce_unicity(dict);
 }
@@ -104,6 +104,8 @@ Node load_model(const std::vector<std::string>& files, const ModelContext& ctx,
             process_document(doc, file, ctx, included, dict);
         }
     }
+    // Defaults go in once, after every file is merged, so an override file never sees them as values.
+    set_default_values(dict);
     if (ctx.resolve_paths) resolve_paths(dict, ctx.working_dir, ctx.home);
     resolve_bare_environment(dict, ctx.env);
     return dict;

@@ -77,25 +77,28 @@ bool valid_ip(const std::string& ip) {
     return inet_pton(AF_INET, ip.c_str(), buf) == 1 || inet_pton(AF_INET6, ip.c_str(), buf) == 1;
 }
 
-// Strips the brackets of "[::1]" the way Go's net.SplitHostPort(ip + ":") does.
+// Strips the brackets of "[::1]" the way Go's net.SplitHostPort(ip + ":") does, with its errors.
 Result<std::string> unbracket(const std::string& raw) {
-    if (raw.empty() || raw[0] != '[') {
-        if (raw.find(':') != std::string::npos) {
-            return Error("Invalid ip address " + raw + ": address " + raw +
-                         ":: too many colons in address");
+    auto bad = [&raw](const char* why) {
+        return Error("Invalid ip address " + raw + ": address " + raw + ":: " + why);
+    };
+    std::string host = raw;
+    std::size_t rest = 0;  // where stray brackets are looked for
+    if (!raw.empty() && raw[0] == '[') {
+        std::size_t close = raw.find(']');
+        if (close == std::string::npos) return bad("missing ']' in address");
+        if (close + 1 != raw.size()) {
+            return bad(raw[close + 1] == ':' ? "too many colons in address"
+                                             : "missing port in address");
         }
-        return raw;
+        host = raw.substr(1, close - 1);
+        rest = 1;
+    } else if (raw.find(':') != std::string::npos) {
+        return bad("too many colons in address");
     }
-    std::size_t close = raw.find(']');
-    if (close == std::string::npos) {
-        return Error("Invalid ip address " + raw + ": address " + raw +
-                     ":: missing ']' in address");
-    }
-    if (close != raw.size() - 1) {
-        return Error("Invalid ip address " + raw + ": address " + raw +
-                     ":: unexpected ']' in address");
-    }
-    return raw.substr(1, close - 1);
+    if (raw.find('[', rest) != std::string::npos) return bad("unexpected '[' in address");
+    if (rest == 0 && raw.find(']') != std::string::npos) return bad("unexpected ']' in address");
+    return host;
 }
 
 std::string lower(std::string s) {
@@ -141,6 +144,7 @@ Result<std::vector<PortConfig>> parse_port_spec(std::string_view spec) {
     std::stable_sort(keyed.begin(), keyed.end(),
                      [](const auto& a, const auto& b) { return a.first < b.first; });
     std::vector<PortConfig> out;
+    out.reserve(keyed.size());
     for (auto& [key, p] : keyed) out.push_back(std::move(p));
     return out;
 }

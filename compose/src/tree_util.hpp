@@ -19,10 +19,12 @@ inline Node str(std::string s, const Mark& m) {
     return Node::string(std::move(s), m);
 }
 
-// A value compose decodes into a string field: any scalar becomes its text; null stays null.
-inline void force_string(Node& n) {
-    if (n.is_scalar()) n.quoted = true;
-}
+// A scalar as Go's fmt.Sprint prints the decoded value: "0755" -> "493", "1.0" -> "1", "True" ->
+// "true".
+std::string go_scalar_text(const Node& n);
+
+// A value compose decodes into a string field: any scalar becomes its Go text; null stays null.
+void force_string(Node& n);
 
 // Calls f on each value of a mapping node (no-op for other kinds).
 inline void each_value(Node* map, const std::function<void(const std::string&, Node&)>& f) {

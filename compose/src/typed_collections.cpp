@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "compose/go_order.hpp"
 #include "tree_util.hpp"
 #include "typed_values.hpp"
 
@@ -25,7 +26,7 @@ void to_string_map(Node& n, NullValue nulls, bool trailing_space_check) {
     if (n.is_seq()) {
         Node map = Node::mapping(n.mark);
         for (const Node& item : n.items) {
-            std::string text = scalar_text(item);
+            std::string text = go_scalar_text(item);
             std::size_t eq = text.find('=');
             std::string key = text.substr(0, eq);
             if (trailing_space_check && !key.empty() &&
@@ -78,7 +79,7 @@ std::vector<std::string> split_commas(const std::string& s) {
 HostIps hosts_from_list(const Node& n) {
     HostIps hosts;
     for (const Node& item : n.items) {
-        std::string text = scalar_text(item);
+        std::string text = go_scalar_text(item);
         // "=" is tried first so that "host=::1" keeps the IPv6 address whole.
         std::size_t sep = text.find('=');
         if (sep == std::string::npos) sep = text.find(':');
@@ -94,9 +95,9 @@ HostIps hosts_from_map(const Node& n) {
     for (const auto& e : n.entries) {
         std::vector<std::string> ips;
         if (e.value.is_seq()) {
-            for (const Node& ip : e.value.items) ips.push_back(scalar_text(ip));
+            for (const Node& ip : e.value.items) ips.push_back(go_scalar_text(ip));
         } else if (e.value.is_scalar() || e.value.is_null()) {
-            ips.push_back(scalar_text(e.value));
+            ips.push_back(go_scalar_text(e.value));
         } else {
             fail(e.value.mark,
                  "unexpected value type " + e.value.type_name() + " for extra_hosts entry");
@@ -134,6 +135,10 @@ void to_hosts_list(Node& n) {
     n = std::move(seq);
 }
 
+}  // namespace berth::compose::detail
+
+namespace berth::compose {
+
 namespace {
 
 bool is_letter(char c) {
@@ -147,7 +152,7 @@ bool is_digit(char c) {
 
 // The Go YAML encoder's key order: letters by code point, runs of digits by numeric value, and
 // other characters before letters, so "a2" < "a10" and "ENV.X" < "ENV_X" < "Env".
-bool yaml_key_less(const std::string& a, const std::string& b) {
+bool go_map_key_less(const std::string& a, const std::string& b) {
     bool digits = false;
     for (std::size_t i = 0; i < a.size() && i < b.size(); ++i) {
         if (a[i] == b[i]) {
@@ -176,10 +181,18 @@ bool yaml_key_less(const std::string& a, const std::string& b) {
     return a.size() < b.size();
 }
 
-void sort_keys(Node& map) {
+void sort_map_keys(Node& map) {
     if (!map.is_map()) return;
     std::stable_sort(map.entries.begin(), map.entries.end(),
-                     [](const Entry& x, const Entry& y) { return yaml_key_less(x.key, y.key); });
+                     [](const Entry& x, const Entry& y) { return go_map_key_less(x.key, y.key); });
+}
+
+}  // namespace berth::compose
+
+namespace berth::compose::detail {
+
+void sort_keys(Node& map) {
+    sort_map_keys(map);
 }
 
 }  // namespace berth::compose::detail

@@ -1,10 +1,14 @@
 // Scalar attributes: durations, byte sizes, numbers, file modes, commands.
 #include "typed_values.hpp"
 
+#include <cctype>
+#include <cerrno>
 #include <charconv>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <string>
 
 #include "compose/shellwords.hpp"
@@ -51,11 +55,16 @@ void to_bytes(Node& n) {
     n = str(std::to_string(value), n.mark);
 }
 
-std::string format_float32(double value) {
-    auto f = static_cast<float>(value);
-    if (f == 0) return "0";
+namespace {
+
+// Go's shortest float formatting: the digits of the shortest round-tripping representation,
+// then %e when the exponent is below -4 or at least `eprec`, else %f.
+std::string format_go_float(double value, bool single, int eprec) {
+    if (value == 0) return "0";
     char buf[64];
-    auto res = std::to_chars(buf, buf + sizeof buf, f, std::chars_format::scientific);
+    auto res = single ? std::to_chars(buf, buf + sizeof buf, static_cast<float>(value),
+                                      std::chars_format::scientific)
+                      : std::to_chars(buf, buf + sizeof buf, value, std::chars_format::scientific);
     std::string sci(buf, res.ptr);
     std::size_t e = sci.find('e');
     int exp = std::atoi(sci.c_str() + e + 1);
@@ -67,7 +76,7 @@ std::string format_float32(double value) {
         if (c != '.') digits += c;
     }
     std::string out;
-    if (exp < -4 || exp >= 6) {
+    if (exp < -4 || exp >= eprec) {
         // Go prints at least two exponent digits: 1e-05, 1e+06.
         out = digits.substr(0, 1) + (digits.size() > 1 ? "." + digits.substr(1) : "");
         char tail[16];
@@ -76,7 +85,7 @@ std::string format_float32(double value) {
     } else if (exp < 0) {
         out = "0." + std::string(static_cast<std::size_t>(-exp - 1), '0') + digits;
     } else {
-        auto int_len = static_cast<std::size_t>(exp + 1);
+        auto int_len = static_cast<std::size_t>(exp) + 1;
         if (digits.size() <= int_len) {
             out = digits + std::string(int_len - digits.size(), '0');
         } else {
@@ -84,6 +93,39 @@ std::string format_float32(double value) {
         }
     }
     return neg ? "-" + out : out;
+}
+
+}  // namespace
+
+// strconv.FormatFloat(f, 'g', -1, 32), as the YAML encoder prints a float32.
+std::string format_float32(double value) {
+    return format_go_float(value, true, 6);
+}
+
+std::string go_scalar_text(const Node& n) {
+    if (!n.is_scalar() || n.quoted) return scalar_text(n);
+    switch (n.type()) {
+        case ScalarType::Int:
+            if (auto v = n.as_int()) return std::to_string(*v);
+            return n.text;
+        case ScalarType::Float: {
+            double v = n.as_float().value_or(0);
+            if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
+            if (std::isnan(v)) return "NaN";
+            return format_go_float(v, false, 21);  // fmt's %v
+        }
+        case ScalarType::Bool:
+            return *n.as_bool() ? "true" : "false";
+        case ScalarType::String:
+            break;
+    }
+    return n.text;
+}
+
+void force_string(Node& n) {
+    if (!n.is_scalar()) return;
+    n.text = go_scalar_text(n);
+    n.quoted = true;
 }
 
 void to_float32(Node& n) {
@@ -101,14 +143,26 @@ void to_float32(Node& n) {
     n = Node::plain(format_float32(*v), n.mark);
 }
 
+// Integers print in decimal, whatever base they were written in ("0755" is 493).
 void to_int(Node& n) {
     require_scalar(n, "integer");
-    if (n.type() == ScalarType::Int) return;
     Node probe = Node::plain(n.text, n.mark);
-    if (probe.type() != ScalarType::Int) {
-        fail(n.mark, "strconv.ParseInt: parsing \"" + n.text + "\": invalid syntax");
+    std::optional<std::int64_t> v = probe.as_int();
+    if (!v) fail(n.mark, "strconv.ParseInt: parsing \"" + n.text + "\": invalid syntax");
+    n = Node::integer(*v, n.mark);
+}
+
+void to_bool(Node& n) {
+    require_scalar(n, "boolean");
+    std::string lower;
+    for (char c : n.text) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (lower == "true" || lower == "y" || lower == "yes" || lower == "on") {
+        n = Node::boolean(true, n.mark);
+    } else if (lower == "false" || lower == "n" || lower == "no" || lower == "off") {
+        n = Node::boolean(false, n.mark);
+    } else {
+        fail(n.mark, "invalid boolean: " + n.text);
     }
-    n = probe;
 }
 
 void to_file_mode(Node& n) {
@@ -143,19 +197,26 @@ void to_shell_command(Node& n) {
 
 void to_device_count(Node& n) {
     require_scalar(n, "device count");
-    if (n.type() == ScalarType::Int) return;
+    if (n.type() == ScalarType::Int) {
+        to_int(n);
+        return;
+    }
     std::string lower;
     for (char c : n.text) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     if (lower == "all") {
         n = Node::integer(-1, n.mark);
         return;
     }
-    Node probe = Node::plain(n.text, n.mark);
-    if (probe.type() != ScalarType::Int) {
+    // A count given as a string is read in base 10 only.
+    char* end = nullptr;
+    errno = 0;
+    long long v = std::strtoll(n.text.c_str(), &end, 10);
+    if (n.text.empty() || *end != '\0' || errno != 0 ||
+        std::isspace(static_cast<unsigned char>(n.text[0]))) {
         fail(n.mark,
              "invalid value \"" + n.text + "\", the only value allowed is 'all' or a number");
     }
-    n = probe;
+    n = Node::integer(v, n.mark);
 }
 
 void convert(Node& parent, std::string_view key, void (*conv)(Node&)) {
@@ -169,11 +230,4 @@ void convert_omit_zero(Node& parent, std::string_view key, void (*conv)(Node&)) 
     if (!v->is_null()) conv(*v);
     if (is_zero(*v)) parent.erase(key);
 }
-
-void omit_empty(Node& parent, std::string_view key) {
-    if (!parent.is_map()) return;
-    const Node* v = parent.find(key);
-    if (v != nullptr && is_zero(*v)) parent.erase(key);
-}
-
 }  // namespace berth::compose::detail

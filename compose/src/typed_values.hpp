@@ -20,6 +20,7 @@ void to_duration(Node& n);
 void to_bytes(Node& n);
 void to_float32(Node& n);
 void to_int(Node& n);
+void to_bool(Node& n);  // also "yes"/"no"/"on"/"off", which compose still reads as booleans
 void to_file_mode(Node& n);
 void to_shell_command(Node& n);
 void to_string_list(Node& n);
@@ -30,14 +31,11 @@ void to_device_count(Node& n);
 // Applies `convert` to parent[key] if present, then removes it if it is a zero value (0, "0",
 // "0s", "", false, an empty collection).
 void convert_omit_zero(Node& parent, std::string_view key, void (*convert)(Node&));
-// Removes parent[key] when it is false / empty: a Go `omitempty` field.
-void omit_empty(Node& parent, std::string_view key);
 // Applies `convert` to parent[key] if present.
 void convert(Node& parent, std::string_view key, void (*convert)(Node&));
 
 // Sorts a mapping's keys the way the Go YAML encoder orders the keys of a Go map.
 void sort_keys(Node& map);
-bool yaml_key_less(const std::string& a, const std::string& b);
 
 // Go's strconv.FormatFloat(f, 'g', -1, 32).
 std::string format_float32(double value);

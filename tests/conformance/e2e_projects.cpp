@@ -27,6 +27,8 @@ struct ProjectSetup {
 const std::vector<ProjectSetup> kSetups = {
     {"testdata/TestUpContainerNameConflict/compose.yaml", {{"FIXED_NAME", "fixed"}}, {}},
     {"testdata/TestUpImageID/compose.yaml", {{"ID", "sha256:0123456789abcdef"}}, {}},
+    {"testdata/TestImagesAfterImageRemoved/compose.yaml", {{"REMOVED_IMAGE", "e2e-removed:latest"}}, {}},
+    {"testdata/TestUpWithBuildDependencies/compose.yaml", {{"BUILT_IMAGE", "e2e-built:latest"}}, {}},
     // TestUnusedMissingEnvFile: `up serviceA` works although serviceB's env_file does not exist.
     {"fixtures/env_file/compose.yaml", {}, {"serviceA"}},
     {"testdata/TestLocalComposeConfigNoConsistency/compose.yaml", {}, {}, false},

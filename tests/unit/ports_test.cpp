@@ -104,4 +104,12 @@ TEST(Ports, Errors) {
     EXPECT_EQ(error_of("90-80"), "Invalid containerPort: 90-80");
     EXPECT_EQ(error_of("8080:"), "No port specified: 8080:<empty>");
     EXPECT_EQ(error_of(""), "No port specified: <empty>");
+    EXPECT_EQ(error_of("[::1:80:80"),
+              "Invalid ip address [::1: address [::1:: missing ']' in address");
+    EXPECT_EQ(error_of("[::1]x:80:80"),
+              "Invalid ip address [::1]x: address [::1]x:: missing port in address");
+    EXPECT_EQ(error_of("[::1]:8:80:80"),
+              "Invalid ip address [::1]:8: address [::1]:8:: too many colons in address");
+    EXPECT_EQ(error_of("a[b:80:80"),
+              "Invalid ip address a[b: address a[b:: unexpected '[' in address");
 }

@@ -4,6 +4,7 @@
 #include <iostream>
 #include <memory>
 
+#include "common/strings.hpp"
 #include "compose/hash.hpp"
 #include "compose/yaml.hpp"
 
@@ -46,22 +47,8 @@ std::string image_of(const compose::Project& p, const std::string& service) {
     return p.name + "-" + service;
 }
 
-std::vector<std::string> split_commas(const std::string& s) {
-    std::vector<std::string> out;
-    std::size_t start = 0;
-    while (start <= s.size()) {
-        auto at = s.find(',', start);
-        std::string part =
-            s.substr(start, at == std::string::npos ? std::string::npos : at - start);
-        if (!part.empty()) out.push_back(part);
-        if (at == std::string::npos) break;
-        start = at + 1;
-    }
-    return out;
-}
-
 int print_hashes(const compose::Project& p, const std::string& which, std::ostream& out) {
-    std::vector<std::string> names = which == "*" ? p.service_names() : split_commas(which);
+    std::vector<std::string> names = which == "*" ? p.service_names() : split_nonempty(which, ",");
     for (const auto& name : names) {
         const compose::Node* svc = p.service(name);
         if (svc == nullptr) {

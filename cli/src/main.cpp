@@ -7,7 +7,8 @@
 int main(int argc, char** argv) {
     CLI::App app{"berth: run multi-container applications from compose files", "berth"};
     app.require_subcommand(1);
-    // Project flags are accepted after the verb too (`berth config -f x.yaml`), as docker compose does.
+    // Project flags are accepted after the verb too (`berth config -f x.yaml`), as docker compose
+    // does.
     app.fallthrough();
     app.set_version_flag("-v,--version", "berth version 0.1.0");
     berth::cli::ProjectFlags flags;

@@ -6,6 +6,9 @@
 #include <cctype>
 #include <climits>
 
+#include "canonical_parts.hpp"
+#include "common/strings.hpp"
+
 namespace berth::compose {
 
 const std::vector<std::string> kDefaultFileNames = {"compose.yaml", "compose.yml",
@@ -19,18 +22,6 @@ namespace {
 bool is_regular_file(const std::string& path) {
     struct stat st {};
     return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
-}
-
-std::vector<std::string> split(const std::string& s, const std::string& sep) {
-    std::vector<std::string> out;
-    std::size_t start = 0;
-    for (;;) {
-        std::size_t at = s.find(sep, start);
-        out.push_back(s.substr(start, at == std::string::npos ? std::string::npos : at - start));
-        if (at == std::string::npos) break;
-        start = at + sep.size();
-    }
-    return out;
 }
 
 std::string join_names(const std::vector<std::string>& names) {
@@ -64,19 +55,7 @@ std::string current_dir() {
 }
 
 std::string absolute_path(const std::string& path, const std::string& base) {
-    std::string full = (!path.empty() && path[0] == '/') ? path : base + "/" + path;
-    std::vector<std::string> parts;
-    for (const auto& part : split(full, "/")) {
-        if (part.empty() || part == ".") continue;
-        if (part == "..") {
-            if (!parts.empty()) parts.pop_back();
-            continue;
-        }
-        parts.push_back(part);
-    }
-    std::string out;
-    for (const auto& p : parts) out += "/" + p;
-    return out.empty() ? "/" : out;
+    return detail::clean_path((!path.empty() && path[0] == '/') ? path : base + "/" + path);
 }
 
 std::string dirname_of(const std::string& path) {

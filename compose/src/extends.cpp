@@ -127,7 +127,8 @@ class Extender {
             if (ctx_.interpolate) interpolate(doc, lookup_in(ctx_.env));
             dict = merge(dict, doc);
         }
-        canonicalize(dict, CanonicalOptions{.set_defaults = false, .keep_unparsed = !ctx_.interpolate});
+        canonicalize(dict,
+                     CanonicalOptions{.set_defaults = false, .keep_unparsed = !ctx_.interpolate});
         return dict;
     }
 

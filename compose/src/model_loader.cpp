@@ -104,7 +104,8 @@ Node load_model(const std::vector<std::string>& files, const ModelContext& ctx,
             process_document(doc, file, ctx, included, dict);
         }
     }
-    // Defaults go in once, after every file is merged, so an override file never sees them as values.
+    // Defaults go in once, after every file is merged, so an override file never sees them as
+    // values.
     set_default_values(dict);
     if (ctx.resolve_paths) resolve_paths(dict, ctx.working_dir, ctx.home);
     resolve_bare_environment(dict, ctx.env);

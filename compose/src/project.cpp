@@ -8,6 +8,7 @@
 
 #include <algorithm>
 
+#include "common/strings.hpp"
 #include "compose/canonical.hpp"
 #include "compose/discovery.hpp"
 #include "compose/dotenv.hpp"
@@ -37,20 +38,6 @@ std::string home_dir(const Environment& env) {
     return "/";
 }
 
-std::vector<std::string> split_list(const std::string& s, char sep) {
-    std::vector<std::string> out;
-    std::size_t start = 0;
-    while (start <= s.size()) {
-        std::size_t at = s.find(sep, start);
-        std::string part =
-            s.substr(start, at == std::string::npos ? std::string::npos : at - start);
-        if (!part.empty()) out.push_back(part);
-        if (at == std::string::npos) break;
-        start = at + 1;
-    }
-    return out;
-}
-
 // The .env files: --env-file (relative to cwd), else COMPOSE_ENV_FILES, else <project dir>/.env.
 Result<Environment> read_dotenv(const LoadOptions& o, const Environment& os_env,
                                 const std::string& cwd, const std::string& project_dir) {
@@ -58,7 +45,7 @@ Result<Environment> read_dotenv(const LoadOptions& o, const Environment& os_env,
     std::vector<std::string> given = o.env_files;
     if (given.empty()) {
         if (auto it = os_env.find("COMPOSE_ENV_FILES"); it != os_env.end())
-            given = split_list(it->second, ',');
+            given = split_nonempty(it->second, ",");
     }
     for (const auto& f : given) files.push_back(absolute_path(f, cwd));
     if (given.empty()) {
@@ -153,7 +140,7 @@ Result<Prepared> prepare(const LoadOptions& o) {
     p.profiles = o.profiles;
     if (p.profiles.empty()) {
         if (auto it = p.env.find("COMPOSE_PROFILES"); it != p.env.end())
-            p.profiles = split_list(it->second, ',');
+            p.profiles = split_nonempty(it->second, ",");
     }
     return p;
 }

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "compose/go_order.hpp"
+#include "compose/schema.hpp"
 #include "tree_util.hpp"
 #include "typed_values.hpp"
 
@@ -139,46 +140,9 @@ void to_hosts_list(Node& n) {
 
 namespace berth::compose {
 
-namespace {
-
-bool is_letter(char c) {
-    return std::isalpha(static_cast<unsigned char>(c)) != 0;
-}
-bool is_digit(char c) {
-    return c >= '0' && c <= '9';
-}
-
-}  // namespace
-
-// The Go YAML encoder's key order: letters by code point, runs of digits by numeric value, and
-// other characters before letters, so "a2" < "a10" and "ENV.X" < "ENV_X" < "Env".
+// One definition of the Go YAML encoder's key order serves both the printer and the typing pass.
 bool go_map_key_less(const std::string& a, const std::string& b) {
-    bool digits = false;
-    for (std::size_t i = 0; i < a.size() && i < b.size(); ++i) {
-        if (a[i] == b[i]) {
-            digits = is_digit(a[i]);
-            continue;
-        }
-        bool al = is_letter(a[i]), bl = is_letter(b[i]);
-        if (al && bl) return a[i] < b[i];
-        if (al || bl) return digits ? al : bl;
-        long long an = 0, bn = 0;
-        if (a[i] == '0' || b[i] == '0') {
-            for (std::size_t j = i; j-- > 0 && is_digit(a[j]);) {
-                if (a[j] != '0') {
-                    an = bn = 1;
-                    break;
-                }
-            }
-        }
-        std::size_t ai = i, bi = i;
-        for (; ai < a.size() && is_digit(a[ai]); ++ai) an = an * 10 + (a[ai] - '0');
-        for (; bi < b.size() && is_digit(b[bi]); ++bi) bn = bn * 10 + (b[bi] - '0');
-        if (an != bn) return an < bn;
-        if (ai != bi) return ai < bi;
-        return a[i] < b[i];
-    }
-    return a.size() < b.size();
+    return yaml_key_less(a, b);
 }
 
 void sort_map_keys(Node& map) {

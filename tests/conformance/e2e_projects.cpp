@@ -27,12 +27,20 @@ struct ProjectSetup {
 const std::vector<ProjectSetup> kSetups = {
     {"testdata/TestUpContainerNameConflict/compose.yaml", {{"FIXED_NAME", "fixed"}}, {}},
     {"testdata/TestUpImageID/compose.yaml", {{"ID", "sha256:0123456789abcdef"}}, {}},
-    {"testdata/TestImagesAfterImageRemoved/compose.yaml", {{"REMOVED_IMAGE", "e2e-removed:latest"}}, {}},
-    {"testdata/TestUpWithBuildDependencies/compose.yaml", {{"BUILT_IMAGE", "e2e-built:latest"}}, {}},
+    {"testdata/TestImagesAfterImageRemoved/compose.yaml",
+     {{"REMOVED_IMAGE", "e2e-removed:latest"}},
+     {}},
+    {"testdata/TestUpWithBuildDependencies/compose.yaml",
+     {{"BUILT_IMAGE", "e2e-built:latest"}},
+     {}},
     // TestUnusedMissingEnvFile: `up serviceA` works although serviceB's env_file does not exist.
     {"fixtures/env_file/compose.yaml", {}, {"serviceA"}},
     {"testdata/TestLocalComposeConfigNoConsistency/compose.yaml", {}, {}, false},
-    {"fixtures/wrong-composefile/compose.yaml", {}, {}, true, "additional properties 'wrongField' not allowed"},
+    {"fixtures/wrong-composefile/compose.yaml",
+     {},
+     {},
+     true,
+     "additional properties 'wrongField' not allowed"},
 };
 
 const ProjectSetup* setup_for(const std::string& rel) {

@@ -17,7 +17,8 @@ namespace berth::conformance {
 
 // The corpus path without "..", so paths the loader prints compare equal to the expected ones.
 inline std::string corpus(const std::string& rel) {
-    return std::filesystem::weakly_canonical(std::string(BERTH_CONFORMANCE_DIR) + "/" + rel).string();
+    return std::filesystem::weakly_canonical(std::string(BERTH_CONFORMANCE_DIR) + "/" + rel)
+        .string();
 }
 
 inline compose::Node read_yaml(const std::string& path) {

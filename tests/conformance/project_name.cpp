@@ -48,7 +48,8 @@ compose::LoadOptions options_for(const compose::Node& c) {
     if (const auto* cwd = c.find("cwd")) o.cwd = root + "/" + cwd->text;
     // Upstream's TestProjectNameFromWorkingDir builds its options without the .env step; docker
     // compose's own switch for that is COMPOSE_DISABLE_ENV_FILE.
-    if (o.files.size() == 1 && o.files[0].ends_with("env-file/compose-with-env-file.yaml") && c.find("env") == nullptr) {
+    if (o.files.size() == 1 && o.files[0].ends_with("env-file/compose-with-env-file.yaml") &&
+        c.find("env") == nullptr) {
         o.os_env["COMPOSE_DISABLE_ENV_FILE"] = "true";
     }
     if (const auto* inline_yaml = c.find("inline")) {

@@ -137,7 +137,8 @@ TEST(Canonical, PortsExpandWithDefaults) {
         "- {mode: ingress, host_ip: 127.0.0.1, target: 80, published: '8080', protocol: udp}\n"
         "- {target: 80, published: 8080, protocol: tcp, mode: ingress}\n");
     EXPECT_EQ(error_of(service("    ports: ['127.0.1:8080:80']\n")),
-              "compose.yaml:3:13: services.foo.ports.0: invalid port \"127.0.1:8080:80\": Invalid ip address: 127.0.1");
+              "compose.yaml:3:13: services.foo.ports.0: invalid port \"127.0.1:8080:80\": Invalid "
+              "ip address: 127.0.1");
 }
 
 TEST(Canonical, VolumesShortSyntax) {
@@ -152,8 +153,9 @@ TEST(Canonical, VolumesShortSyntax) {
                 "- {type: volume, source: data, target: /data, volume: {nocopy: true}}\n"
                 "- {type: bind, source: /x, target: /y, bind: {propagation: shared, "
                 "create_host_path: true}}\n");
-    EXPECT_EQ(error_of(service("    volumes: ['/foo:/foo:ro:foo']\n")),
-              "compose.yaml:3:15: services.foo.volumes: invalid spec: /foo:/foo:ro:foo: too many colons");
+    EXPECT_EQ(
+        error_of(service("    volumes: ['/foo:/foo:ro:foo']\n")),
+        "compose.yaml:3:15: services.foo.volumes: invalid spec: /foo:/foo:ro:foo: too many colons");
 }
 
 TEST(Canonical, StringOrListAttributes) {

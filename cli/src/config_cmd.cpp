@@ -112,7 +112,7 @@ int run_config(const ProjectFlags& flags, const ConfigFlags& c) {
         for (const auto& [k, v] : project->environment) out << k << "=" << v << "\n";
         return 0;
     }
-    out << (c.format == "json" ? compose::emit_json(model, 4) + "\n" : compose::emit_yaml(model));
+    out << (c.format == "json" ? compose::emit_json(model, 2) + "\n" : compose::emit_yaml(model));
     return 0;
 }
 

@@ -1,0 +1,36 @@
+// Starting a container: the clone/setup/exec sequence of runc and crun, done by berth itself.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+#include "common/result.hpp"
+#include "engine/spec.hpp"
+
+namespace berth::engine {
+
+// What the container's fds 0, 1 and 2 become; -1 keeps the caller's.
+struct Stdio {
+    int in = -1;
+    int out = -1;
+    int err = -1;
+};
+
+struct Launched {
+    pid_t pid = -1;                     // the container's PID 1, as seen from the caller
+    std::vector<std::string> warnings;  // e.g. an rlimit clamped to the hard limit
+};
+
+// Creates the namespaces and the root filesystem, applies the spec and execs args[0]. Returns once
+// the exec has happened, or with the failing step, errno and path, e.g.
+// "pivot_root /var/lib/berth/containers/x/merged: Invalid argument". A missing executable is an
+// error naming it (and the container exits 127). The caller reaps `pid`.
+//
+// Must be called from a single-threaded process (berth-run, berth-monitor): clone() of a
+// multi-threaded process cannot safely do anything but async-signal-safe calls, and setns into
+// mount or user namespaces fails there.
+Result<Launched> launch(const ContainerSpec& spec, const Stdio& stdio = {});
+
+}  // namespace berth::engine

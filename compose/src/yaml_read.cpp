@@ -182,11 +182,34 @@ class TreeBuilder : public YAML::EventHandler {
     Node doc_;
 };
 
+// YAML streams may hold only printable characters (YAML 1.2 §5.1); the Go reader refuses the rest
+// the same way. Checking first also keeps such bytes away from yaml-cpp 0.7, which can loop forever
+// on some of them inside plain scalars.
+void check_printable(std::string_view text, const std::shared_ptr<const std::string>& file) {
+    int line = 1;
+    int column = 1;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        auto c = static_cast<unsigned char>(text[i]);
+        bool c0 = c < 0x20 && c != '\t' && c != '\n' && c != '\r';
+        // U+0080..U+009F except U+0085 (NEL), encoded as C2 80..C2 9F.
+        bool c1 = c == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
+                  static_cast<unsigned char>(text[i + 1]) <= 0x9F && static_cast<unsigned char>(text[i + 1]) != 0x85;
+        if (c0 || c == 0x7F || c1) fail(Mark{file, line, column}, "control characters are not allowed");
+        if (c == '\n') {
+            ++line;
+            column = 1;
+        } else if ((c & 0xC0) != 0x80) {
+            ++column;
+        }
+    }
+}
+
 }  // namespace
 
 std::vector<Node> parse_yaml(std::string_view text, const std::string& filename,
                              YamlLimits limits) {
     auto file = std::make_shared<const std::string>(filename);
+    check_printable(text, file);
     std::istringstream in{std::string(text)};
     std::vector<Node> docs;
     try {

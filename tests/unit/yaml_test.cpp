@@ -103,3 +103,9 @@ TEST(Yaml, EmitsJson) {
     Node n = parse_one("a: '3000'\nb: [1, true, 0440]\n");
     EXPECT_EQ(emit_json(n, -1), R"({"a":"3000","b":[1,true,288]})");
 }
+
+TEST(Yaml, ControlCharactersAreRefusedWithTheirPosition) {
+    EXPECT_EQ(error_of("a: b\nc: d\x10x\n"), "t.yaml:2:5: control characters are not allowed");
+    EXPECT_EQ(error_of("a: \xc2\x81\n"), "t.yaml:1:4: control characters are not allowed");
+    EXPECT_EQ(parse_one("a: \"tab\there\"\r\nb: \xc2\x85\n").find("a")->text, "tab\there");
+}

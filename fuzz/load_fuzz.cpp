@@ -19,6 +19,11 @@ const std::string& project_dir() {
         if (mkdtemp(tmpl) == nullptr) std::abort();
         return std::string(tmpl);
     }();
+    static const bool cleanup_registered = [] {
+        // libFuzzer ends the process with exit(); the folder is empty, so rmdir is enough.
+        return std::atexit([] { ::rmdir(project_dir().c_str()); }) == 0;
+    }();
+    (void)cleanup_registered;
     return dir;
 }
 

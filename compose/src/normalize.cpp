@@ -8,14 +8,17 @@ bool truthy(const Node* n) {
     return n != nullptr && n->is_scalar() && n->as_bool().value_or(false);
 }
 
-void add_dependency(Node& service, const std::string& on, bool restart) {
+// The implied dependency points at the attribute that implies it, so errors about it (a cycle, an
+// undefined service) name the user's line.
+// `on` and `from` are copies: they may point into `service`, which this function changes.
+void add_dependency(Node& service, std::string on, bool restart, Mark from) {
     Node* deps = service.find("depends_on");
-    if (deps == nullptr || !deps->is_map()) deps = &service.set("depends_on", Node::mapping());
+    if (deps == nullptr || !deps->is_map()) deps = &service.set("depends_on", Node::mapping(from));
     if (deps->find(on) != nullptr) return;
-    Node dep = Node::mapping();
-    dep.set("condition", Node::string("service_started"));
-    dep.set("required", Node::boolean(true));
-    dep.set("restart", Node::boolean(restart));
+    Node dep = Node::mapping(from);
+    dep.set("condition", Node::string("service_started", from));
+    dep.set("required", Node::boolean(true, from));
+    dep.set("restart", Node::boolean(restart, from));
     deps->set(on, std::move(dep));
 }
 
@@ -24,19 +27,19 @@ void implicit_dependencies(Node& service) {
     if (const Node* links = service.find("links"); links != nullptr && links->is_seq()) {
         for (const auto& link : Node(*links).items) {
             std::string name = link.text.substr(0, link.text.find(':'));
-            add_dependency(service, name, true);
+            add_dependency(service, name, true, link.mark);
         }
     }
     for (const char* ns : {"network_mode", "ipc", "pid", "uts", "cgroup"}) {
         const Node* ref = service.find(ns);
         if (ref != nullptr && ref->is_scalar() && ref->text.rfind("service:", 0) == 0) {
-            add_dependency(service, ref->text.substr(8), true);
+            add_dependency(service, ref->text.substr(8), true, ref->mark);
         }
     }
     if (const Node* from = service.find("volumes_from"); from != nullptr && from->is_seq()) {
         for (const auto& v : Node(*from).items) {
             if (v.text.rfind("container:", 0) == 0) continue;
-            add_dependency(service, v.text.substr(0, v.text.find(':')), false);
+            add_dependency(service, v.text.substr(0, v.text.find(':')), false, v.mark);
         }
     }
 }

@@ -265,3 +265,9 @@ TEST(Loader, VersionIsObsoleteButAccepted) {
     EXPECT_NE(p->warnings[0].find("the attribute `version` is obsolete"), std::string::npos);
     EXPECT_EQ(p->model.find("version"), nullptr);
 }
+
+TEST(Loader, ImpliedDependencyErrorsPointAtTheirAttribute) {
+    auto p = load_text("services:\n  a:\n    image: x\n    links: [b]\n  b:\n    image: y\n    links: [a]\n");
+    EXPECT_NE(error_of(p).find("<stdin>:7:13: dependency cycle detected: a -> b -> a"), std::string::npos)
+        << error_of(p);
+}

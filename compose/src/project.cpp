@@ -211,6 +211,10 @@ Result<Project> load(const LoadOptions& options) {
     try {
         return run_pipeline(options, *prepared);
     } catch (const LoadError& e) {
+        // Nodes the loader made itself have no position; such errors still name the project's file.
+        if (!e.mark().known() && !prepared->files.empty()) {
+            return Error(detail::display_name(prepared->files.front()) + ": " + e.message());
+        }
         return Error(e.what());
     }
 }

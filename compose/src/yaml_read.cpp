@@ -182,25 +182,47 @@ class TreeBuilder : public YAML::EventHandler {
     Node doc_;
 };
 
-// YAML streams may hold only printable characters (YAML 1.2 §5.1); the Go reader refuses the rest
-// the same way. Checking first also keeps such bytes away from yaml-cpp 0.7, which can loop forever
-// on some of them inside plain scalars.
-void check_printable(std::string_view text, const std::shared_ptr<const std::string>& file) {
+// Length of the UTF-8 sequence starting at text[i], or 0 when it is not valid UTF-8 (overlong
+// forms, surrogates and code points above U+10FFFF included).
+std::size_t utf8_length(std::string_view text, std::size_t i) {
+    auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+    unsigned char c = byte(i);
+    if (c < 0x80) return 1;
+    std::size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
+    if (len == 0 || c > 0xF4 || i + len > text.size()) return 0;
+    for (std::size_t k = 1; k < len; ++k) {
+        if ((byte(i + k) & 0xC0) != 0x80) return 0;
+    }
+    unsigned char next = byte(i + 1);
+    if ((c == 0xE0 && next < 0xA0) || (c == 0xED && next > 0x9F) || (c == 0xF0 && next < 0x90) ||
+        (c == 0xF4 && next > 0x8F)) {
+        return 0;
+    }
+    return len;
+}
+
+// YAML streams are UTF-8 text of printable characters (YAML 1.2 §5.1, §5.2); the Go reader refuses
+// anything else the same way. Checking first also keeps such bytes away from yaml-cpp 0.7, which can
+// loop forever on some of them inside plain scalars.
+void check_text(std::string_view text, const std::shared_ptr<const std::string>& file) {
     int line = 1;
     int column = 1;
-    for (std::size_t i = 0; i < text.size(); ++i) {
+    for (std::size_t i = 0; i < text.size();) {
+        std::size_t len = utf8_length(text, i);
+        if (len == 0) fail(Mark{file, line, column}, "invalid UTF-8 byte sequence");
         auto c = static_cast<unsigned char>(text[i]);
         bool c0 = c < 0x20 && c != '\t' && c != '\n' && c != '\r';
-        // U+0080..U+009F except U+0085 (NEL), encoded as C2 80..C2 9F.
-        bool c1 = c == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
-                  static_cast<unsigned char>(text[i + 1]) <= 0x9F && static_cast<unsigned char>(text[i + 1]) != 0x85;
+        // U+0080..U+009F except U+0085 (NEL) are C1 controls.
+        auto second = len == 2 ? static_cast<unsigned char>(text[i + 1]) : 0;
+        bool c1 = c == 0xC2 && second <= 0x9F && second != 0x85;
         if (c0 || c == 0x7F || c1) fail(Mark{file, line, column}, "control characters are not allowed");
         if (c == '\n') {
             ++line;
             column = 1;
-        } else if ((c & 0xC0) != 0x80) {
+        } else {
             ++column;
         }
+        i += len;
     }
 }
 
@@ -209,7 +231,7 @@ void check_printable(std::string_view text, const std::shared_ptr<const std::str
 std::vector<Node> parse_yaml(std::string_view text, const std::string& filename,
                              YamlLimits limits) {
     auto file = std::make_shared<const std::string>(filename);
-    check_printable(text, file);
+    check_text(text, file);
     std::istringstream in{std::string(text)};
     std::vector<Node> docs;
     try {

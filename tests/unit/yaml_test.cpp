@@ -109,3 +109,9 @@ TEST(Yaml, ControlCharactersAreRefusedWithTheirPosition) {
     EXPECT_EQ(error_of("a: \xc2\x81\n"), "t.yaml:1:4: control characters are not allowed");
     EXPECT_EQ(parse_one("a: \"tab\there\"\r\nb: \xc2\x85\n").find("a")->text, "tab\there");
 }
+
+TEST(Yaml, InvalidUtf8IsRefusedWithItsPosition) {
+    EXPECT_EQ(error_of(",x-\xad: a\n"), "t.yaml:1:4: invalid UTF-8 byte sequence");
+    EXPECT_EQ(error_of("a: \xed\xa0\x80\n"), "t.yaml:1:4: invalid UTF-8 byte sequence");  // a surrogate
+    EXPECT_EQ(parse_one("a: \xc3\xa9t\xc3\xa9 \xf0\x9f\x90\xb3\n").find("a")->text, "\xc3\xa9t\xc3\xa9 \xf0\x9f\x90\xb3");
+}

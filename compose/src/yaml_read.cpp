@@ -202,8 +202,8 @@ std::size_t utf8_length(std::string_view text, std::size_t i) {
 }
 
 // YAML streams are UTF-8 text of printable characters (YAML 1.2 §5.1, §5.2); the Go reader refuses
-// anything else the same way. Checking first also keeps such bytes away from yaml-cpp 0.7, which can
-// loop forever on some of them inside plain scalars.
+// anything else the same way. Checking first also keeps such bytes away from yaml-cpp 0.7, which
+// can loop forever on some of them inside plain scalars.
 void check_text(std::string_view text, const std::shared_ptr<const std::string>& file) {
     int line = 1;
     int column = 1;
@@ -215,7 +215,8 @@ void check_text(std::string_view text, const std::shared_ptr<const std::string>&
         // U+0080..U+009F except U+0085 (NEL) are C1 controls.
         auto second = len == 2 ? static_cast<unsigned char>(text[i + 1]) : 0;
         bool c1 = c == 0xC2 && second <= 0x9F && second != 0x85;
-        if (c0 || c == 0x7F || c1) fail(Mark{file, line, column}, "control characters are not allowed");
+        if (c0 || c == 0x7F || c1)
+            fail(Mark{file, line, column}, "control characters are not allowed");
         if (c == '\n') {
             ++line;
             column = 1;

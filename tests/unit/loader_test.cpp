@@ -267,7 +267,9 @@ TEST(Loader, VersionIsObsoleteButAccepted) {
 }
 
 TEST(Loader, ImpliedDependencyErrorsPointAtTheirAttribute) {
-    auto p = load_text("services:\n  a:\n    image: x\n    links: [b]\n  b:\n    image: y\n    links: [a]\n");
-    EXPECT_NE(error_of(p).find("<stdin>:7:13: dependency cycle detected: a -> b -> a"), std::string::npos)
+    auto p = load_text(
+        "services:\n  a:\n    image: x\n    links: [b]\n  b:\n    image: y\n    links: [a]\n");
+    EXPECT_NE(error_of(p).find("<stdin>:7:13: dependency cycle detected: a -> b -> a"),
+              std::string::npos)
         << error_of(p);
 }

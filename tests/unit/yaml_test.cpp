@@ -112,6 +112,8 @@ TEST(Yaml, ControlCharactersAreRefusedWithTheirPosition) {
 
 TEST(Yaml, InvalidUtf8IsRefusedWithItsPosition) {
     EXPECT_EQ(error_of(",x-\xad: a\n"), "t.yaml:1:4: invalid UTF-8 byte sequence");
-    EXPECT_EQ(error_of("a: \xed\xa0\x80\n"), "t.yaml:1:4: invalid UTF-8 byte sequence");  // a surrogate
-    EXPECT_EQ(parse_one("a: \xc3\xa9t\xc3\xa9 \xf0\x9f\x90\xb3\n").find("a")->text, "\xc3\xa9t\xc3\xa9 \xf0\x9f\x90\xb3");
+    EXPECT_EQ(error_of("a: \xed\xa0\x80\n"),
+              "t.yaml:1:4: invalid UTF-8 byte sequence");  // a surrogate
+    EXPECT_EQ(parse_one("a: \xc3\xa9t\xc3\xa9 \xf0\x9f\x90\xb3\n").find("a")->text,
+              "\xc3\xa9t\xc3\xa9 \xf0\x9f\x90\xb3");
 }

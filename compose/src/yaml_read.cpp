@@ -32,8 +32,13 @@ class TreeBuilder : public YAML::EventHandler {
         : file_(std::move(file)), limits_(limits) {}
 
     Node take_document() { return std::move(doc_); }
+    int document_start() const { return doc_start_; }
+    Mark document_mark() const { return doc_mark_; }
 
-    void OnDocumentStart(const YAML::Mark&) override {}
+    void OnDocumentStart(const YAML::Mark& mark) override {
+        doc_start_ = mark.pos;
+        doc_mark_ = to_mark(mark);
+    }
     void OnDocumentEnd() override {}
 
     void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
@@ -180,6 +185,8 @@ class TreeBuilder : public YAML::EventHandler {
     std::map<YAML::anchor_t, Anchored> anchors_;
     std::size_t copied_ = 0;
     Node doc_;
+    int doc_start_ = -1;
+    Mark doc_mark_;
 };
 
 // Length of the UTF-8 sequence starting at text[i], or 0 when it is not valid UTF-8 (overlong
@@ -237,9 +244,16 @@ std::vector<Node> parse_yaml(std::string_view text, const std::string& filename,
     std::vector<Node> docs;
     try {
         YAML::Parser parser(in);
+        int previous_start = -1;
         for (;;) {
             TreeBuilder builder(file, limits);
             if (!parser.HandleNextDocument(builder)) break;
+            // On some malformed input yaml-cpp 0.7 reports the same empty document forever
+            // without consuming anything; a document that starts where the last one did is that.
+            if (builder.document_start() == previous_start) {
+                fail(builder.document_mark(), "did not find expected node content");
+            }
+            previous_start = builder.document_start();
             docs.push_back(builder.take_document());
         }
     } catch (const YAML::Exception& e) {

@@ -117,3 +117,8 @@ TEST(Yaml, InvalidUtf8IsRefusedWithItsPosition) {
     EXPECT_EQ(parse_one("a: \xc3\xa9t\xc3\xa9 \xf0\x9f\x90\xb3\n").find("a")->text,
               "\xc3\xa9t\xc3\xa9 \xf0\x9f\x90\xb3");
 }
+
+TEST(Yaml, StreamThatDoesNotAdvanceIsAnError) {
+    EXPECT_EQ(error_of(",NULLa true="), "t.yaml:1:1: did not find expected node content");
+    EXPECT_EQ(parse_yaml("a: 1\n---\nb: 2\n", "t.yaml").size(), 2u);
+}

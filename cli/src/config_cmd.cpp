@@ -18,6 +18,7 @@ struct ConfigFlags {
     bool services = false;
     bool volumes = false;
     bool networks = false;
+    bool models = false;
     bool profiles = false;
     bool images = false;
     bool quiet = false;
@@ -103,6 +104,16 @@ int run_config(const ProjectFlags& flags, const ConfigFlags& c) {
     if (c.services) return print_lines(project->service_names(), out);
     if (c.volumes) return print_lines(keys_of(model, "volumes"), out);
     if (c.networks) return print_lines(keys_of(model, "networks"), out);
+    if (c.models) {
+        std::vector<std::string> names;
+        if (const compose::Node* all = model.find("models"); all != nullptr && all->is_map()) {
+            for (const auto& e : all->entries) {
+                const compose::Node* m = e.value.is_map() ? e.value.find("model") : nullptr;
+                names.push_back(m != nullptr ? m->text : e.key);
+            }
+        }
+        return print_lines(names, out);
+    }
     if (c.profiles) return print_lines(project->defined_profiles, out);
     if (c.images) {
         for (const auto& s : project->service_names()) out << image_of(*project, s) << "\n";
@@ -130,6 +141,7 @@ void add_config_command(CLI::App& app, ProjectFlags& flags, int& exit_code) {
     cmd->add_flag("--services", c->services, "Print the service names, one per line");
     cmd->add_flag("--volumes", c->volumes, "Print the volume names, one per line");
     cmd->add_flag("--networks", c->networks, "Print the network names, one per line");
+    cmd->add_flag("--models", c->models, "Print the model names, one per line");
     cmd->add_flag("--profiles", c->profiles, "Print the profile names, one per line");
     cmd->add_flag("--images", c->images, "Print the image names, one per line");
     cmd->add_flag("--environment", c->environment, "Print the environment used for interpolation");

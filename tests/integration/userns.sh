@@ -3,6 +3,13 @@
 # inside, and files made inside owned on the host by the mapped ids.
 source "$(dirname "$0")/lib.bash"
 
+# The container's root (host uid 100000) must be able to reach the rootfs and the bind sources.
+p=$T
+while [[ $p != / ]]; do
+    [[ $(stat -c %A "$p") == *x ]] || fail "$p is not searchable by others; the mapped root cannot reach $ROOTFS"
+    p=$(dirname "$p")
+done
+
 maps='for f in uid_map gid_map; do awk "{print \$1 \":\" \$2 \":\" \$3}" /proc/self/$f | tr "\n" " "; echo; done'
 
 t "--userns alone maps 0:100000:65536"

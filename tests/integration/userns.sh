@@ -6,9 +6,14 @@ source "$(dirname "$0")/lib.bash"
 # The container's root (host uid 100000) must be able to reach the rootfs and the bind sources.
 p=$T
 while [[ $p != / ]]; do
-    [[ $(stat -c %A "$p") == *x ]] || fail "$p is not searchable by others; the mapped root cannot reach $ROOTFS"
+    [[ $(stat -c %A "$p") == *[xt] ]] || fail "$p is not searchable by others; the mapped root cannot reach $ROOTFS"
     p=$(dirname "$p")
 done
+
+# Mount points made in advance: a host-root-owned image is not writable by the mapped root, and
+# what these tests are about is the mapping, not mount point creation.
+mkdir -p "$ROOTFS/data"
+touch "$ROOTFS/hostfile"
 
 maps='for f in uid_map gid_map; do awk "{print \$1 \":\" \$2 \":\" \$3}" /proc/self/$f | tr "\n" " "; echo; done'
 

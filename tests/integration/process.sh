@@ -21,14 +21,16 @@ t "user: a name resolves from the image's /etc/passwd and /etc/group"
 run_in --user app -- /bin/sh -c 'id -u; id -g; id -G; echo "$HOME"; whoami'
 expect_rc 0
 expect_eq "$(sed -n 1,2p <<<"$OUT")" $'1000\n1000' "uid and gid of app"
-expect_eq "$(sed -n 3p <<<"$OUT" | tr ' ' '\n' | sort -n | tr '\n' ' ')" "29 1000 " "groups of app (audio through /etc/group)"
+expect_eq "$(sed -n 3p <<<"$OUT" | tr ' ' '\n' | sort -nu | tr '\n' ' ')" "29 1000 " "groups of app (audio through /etc/group)"
 expect_eq "$(sed -n 4,5p <<<"$OUT")" $'/home/app\napp' "HOME and whoami of app"
 
 t "user: name:group, --group-add by name and by number"
 run_in --user app:audio --group-add root --group-add 4242 -- /bin/sh -c 'id -u; id -g; id -G'
 expect_rc 0
 expect_eq "$(sed -n 1,2p <<<"$OUT")" $'1000\n29' "uid and gid of app:audio"
-expect_eq "$(sed -n 3p <<<"$OUT" | tr ' ' '\n' | sort -n | tr '\n' ' ')" "0 29 1000 4242 " "groups with --group-add root --group-add 4242"
+# As in Docker: the group given replaces the passwd one (1000), /etc/group membership (audio) and
+# --group-add are added.
+expect_eq "$(sed -n 3p <<<"$OUT" | tr ' ' '\n' | sort -nu | tr '\n' ' ')" "0 29 4242 " "groups with --group-add root --group-add 4242"
 
 t "user: a uid missing from /etc/passwd runs as is, with HOME=/"
 run_in --user 4321:4321 -- /bin/sh -c 'id -u; id -g; echo "$HOME"'

@@ -28,8 +28,8 @@ t "user: name:group, --group-add by name and by number"
 run_in --user app:audio --group-add root --group-add 4242 -- /bin/sh -c 'id -u; id -g; id -G'
 expect_rc 0
 expect_eq "$(sed -n 1,2p <<<"$OUT")" $'1000\n29' "uid and gid of app:audio"
-# As in Docker: the group given replaces the passwd one (1000), /etc/group membership (audio) and
-# --group-add are added.
+# As in Docker (moby/sys user.GetExecUser): an explicit group replaces the passwd one (1000) and
+# turns off /etc/group membership lookup; --group-add groups are added (root by name, 4242 as is).
 expect_eq "$(sed -n 3p <<<"$OUT" | tr ' ' '\n' | sort -nu | tr '\n' ' ')" "0 29 4242 " "groups with --group-add root --group-add 4242"
 
 t "user: a uid missing from /etc/passwd runs as is, with HOME=/"

@@ -93,8 +93,8 @@ int wait_exit(pid_t pid) {
 // Starts `iterations` containers from `base` one after the other. With `scratch` set, each one
 // runs on an overlay (lower: the rootfs) with its own upper/work/merged folders under `scratch`,
 // made and removed outside the timed part.
-bool run_series(const char* label, const berth::engine::ContainerSpec& base, int iterations, int warmup,
-                const std::string& scratch, int devnull) {
+bool run_series(const char* label, const berth::engine::ContainerSpec& base, int iterations,
+                int warmup, const std::string& scratch, int devnull) {
     std::vector<double> total, launch_only;
     bool warned = false;
     for (int i = -warmup; i < iterations; ++i) {
@@ -102,7 +102,8 @@ bool run_series(const char* label, const berth::engine::ContainerSpec& base, int
         std::string dir;
         if (!scratch.empty()) {
             dir = scratch + "/c" + std::to_string(i + warmup);
-            for (const char* sub : {"/upper", "/work", "/merged"}) fs::create_directories(dir + sub);
+            for (const char* sub : {"/upper", "/work", "/merged"})
+                fs::create_directories(dir + sub);
             spec.upper_dir = dir + "/upper";
             spec.work_dir = dir + "/work";
             spec.merged_dir = dir + "/merged";
@@ -111,17 +112,20 @@ bool run_series(const char* label, const berth::engine::ContainerSpec& base, int
         auto launched = berth::engine::launch(spec, {devnull, devnull, devnull});
         const auto t1 = Clock::now();
         if (!launched) {
-            std::fprintf(stderr, "bench_start: %s: launch: %s\n", label, launched.error().message().c_str());
+            std::fprintf(stderr, "bench_start: %s: launch: %s\n", label,
+                         launched.error().message().c_str());
             return false;
         }
         const int status = wait_exit(launched->pid);
         const auto t2 = Clock::now();
         if (status != 0) {
-            std::fprintf(stderr, "bench_start: %s: /bin/true exited with status %d\n", label, status);
+            std::fprintf(stderr, "bench_start: %s: /bin/true exited with status %d\n", label,
+                         status);
             return false;
         }
         if (!warned) {
-            for (const auto& w : launched->warnings) std::fprintf(stderr, "bench_start: warning: %s\n", w.c_str());
+            for (const auto& w : launched->warnings)
+                std::fprintf(stderr, "bench_start: warning: %s\n", w.c_str());
             warned = true;
         }
         if (i >= 0) {
@@ -130,16 +134,19 @@ bool run_series(const char* label, const berth::engine::ContainerSpec& base, int
         }
         if (!dir.empty()) {
             if (mounted_under(dir)) {
-                std::fprintf(stderr, "bench_start: %s: a mount under %s outlived the container\n", label, dir.c_str());
+                std::fprintf(stderr, "bench_start: %s: a mount under %s outlived the container\n",
+                             label, dir.c_str());
                 return false;
             }
             fs::remove_all(dir);
         }
     }
     const Stats s = stats_of(total), l = stats_of(launch_only);
-    std::printf("%-12s %d starts of /bin/true: median %.2f ms, p95 %.2f ms, min %.2f ms, max %.2f ms"
-                " (launch() alone: median %.2f ms, p95 %.2f ms)\n",
-                (std::string(label) + ":").c_str(), iterations, s.median, s.p95, s.min, s.max, l.median, l.p95);
+    std::printf(
+        "%-12s %d starts of /bin/true: median %.2f ms, p95 %.2f ms, min %.2f ms, max %.2f ms"
+        " (launch() alone: median %.2f ms, p95 %.2f ms)\n",
+        (std::string(label) + ":").c_str(), iterations, s.median, s.p95, s.min, s.max, l.median,
+        l.p95);
     return true;
 }
 
@@ -158,7 +165,9 @@ int main(int argc, char** argv) {
         } else if (rootfs.empty() && !a.empty() && a[0] != '-') {
             rootfs = a;
         } else {
-            std::fprintf(stderr, "bench_start: unexpected argument %s\nusage: bench_start [ROOTFS] [--iterations N]\n",
+            std::fprintf(stderr,
+                         "bench_start: unexpected argument %s\nusage: bench_start [ROOTFS] "
+                         "[--iterations N]\n",
                          a.c_str());
             return 2;
         }
@@ -187,7 +196,8 @@ int main(int argc, char** argv) {
     if (rootfs.empty()) {
         rootfs = work + "/rootfs";
         if (!make_rootfs(rootfs)) {
-            std::fprintf(stderr, "bench_start: could not build the busybox rootfs in %s\n", rootfs.c_str());
+            std::fprintf(stderr, "bench_start: could not build the busybox rootfs in %s\n",
+                         rootfs.c_str());
             fs::remove_all(work);
             return 1;
         }
@@ -216,7 +226,8 @@ int main(int argc, char** argv) {
 
     close(devnull);
     if (mounted_under(work)) {
-        std::fprintf(stderr, "bench_start: mounts remain under %s; not removing it\n", work.c_str());
+        std::fprintf(stderr, "bench_start: mounts remain under %s; not removing it\n",
+                     work.c_str());
         return 1;
     }
     fs::remove_all(work);

@@ -33,7 +33,7 @@ FAILURES=0
 NL=$'\n'
 CURRENT="setup"
 
-CLEANUP_PIDS=()   # background berth-run processes (their `timeout` wrappers)
+declare -A LIVE=() # berth-run processes and their deadline watchdogs not reaped yet
 CLEANUP_IPC=()    # SysV message queue ids made on the host
 CLEANUP_PATHS=()  # folders outside $T (escape targets in /tmp)
 
@@ -80,7 +80,7 @@ kill_tree() {
 cleanup() {
     local status=$? pid id p
     set +e
-    for pid in "${CLEANUP_PIDS[@]}"; do
+    for pid in "${!LIVE[@]}"; do
         kill_tree "$pid"
         wait "$pid" 2>/dev/null
     done
@@ -175,38 +175,77 @@ line_of() {
 
 RUN_PREFIX=()  # e.g. (setpriv --bounding-set -sys_resource): what berth-run runs under
 
-# run_raw ARGS...: berth-run ARGS with a deadline; sets OUT, ERR, RC and LAST_CMD. Never fails the
-# script by itself. Afterwards no mount under $T may remain in the host's mount table.
-run_raw() {
+# spawn OUT ERR ARGS...: starts berth-run ARGS in the background (stdout to OUT, stderr to ERR) and
+# a watchdog that SIGKILLs berth-run and every process below it (the container) at the deadline.
+# Sets SPAWNED and DOG.
+spawn() {
+    local out=$1 err=$2
+    shift 2
     LAST_CMD="berth-run $*"
+    "${RUN_PREFIX[@]}" "$BERTH_RUN" "$@" >"$out" 2>"$err" </dev/null &
+    SPAWNED=$!
+    rm -f "$T/.deadline-$SPAWNED"
+    (
+        trap 'kill "${s:-}" 2>/dev/null; exit 0' TERM
+        sleep "$RUN_TIMEOUT" &
+        s=$!
+        wait "$s"
+        : >"$T/.deadline-$SPAWNED"
+        kill_tree "$SPAWNED"
+    ) </dev/null >/dev/null 2>&1 &
+    DOG=$!
+    LIVE[$SPAWNED]=1
+    LIVE[$DOG]=1
+}
+
+# reap PID DOG OUT ERR: waits for berth-run (bounded by its watchdog), then stops the watchdog; sets
+# RC, OUT and ERR. Afterwards no mount under $T may remain in the host's mount table.
+reap() {
+    local pid=$1 dog=$2
     RC=0
-    timeout -k 5 "$RUN_TIMEOUT" "${RUN_PREFIX[@]}" "$BERTH_RUN" "$@" >"$T/.out" 2>"$T/.err" </dev/null || RC=$?
-    OUT=$(<"$T/.out")
-    ERR=$(<"$T/.err")
-    [[ $RC != 124 ]] || fail "berth-run did not finish within ${RUN_TIMEOUT}s"
+    wait "$pid" || RC=$?
+    kill -TERM "$dog" 2>/dev/null || true
+    wait "$dog" 2>/dev/null || true
+    unset "LIVE[$pid]" "LIVE[$dog]"
+    OUT=$(<"$3")
+    ERR=$(<"$4")
+    if [[ -e $T/.deadline-$pid ]]; then
+        RC=124
+        fail "berth-run did not finish within ${RUN_TIMEOUT}s; it and its container were killed"
+    fi
     expect_no_host_mount "$T" "after berth-run exited"
+}
+
+# run_raw ARGS...: berth-run ARGS with a deadline; sets OUT, ERR, RC and LAST_CMD. Never fails the
+# script by itself.
+run_raw() {
+    spawn "$T/.out" "$T/.err" "$@"
+    reap "$SPAWNED" "$DOG" "$T/.out" "$T/.err"
 }
 
 # run_in ARGS...: run_raw on the script's busybox rootfs.
 run_in() { run_raw --rootfs "$ROOTFS" "$@"; }
 
 # start_bg ARGS...: berth-run ARGS in the background (stdout/stderr to $T/bg.out, $T/bg.err); BG is
-# the pid of its deadline wrapper.
+# its pid.
 start_bg() {
-    LAST_CMD="berth-run $*"
-    timeout -k 5 "$RUN_TIMEOUT" "${RUN_PREFIX[@]}" "$BERTH_RUN" "$@" >"$T/bg.out" 2>"$T/bg.err" </dev/null &
-    BG=$!
-    CLEANUP_PIDS+=("$BG")
+    spawn "$T/bg.out" "$T/bg.err" "$@"
+    BG=$SPAWNED
+    BG_DOG=$DOG
 }
 
-# wait_bg: waits for the background berth-run (bounded by its own deadline); sets RC, OUT, ERR.
+# wait_bg: waits for the background berth-run; sets RC, OUT, ERR.
 wait_bg() {
-    RC=0
-    wait "$BG" || RC=$?
-    OUT=$(<"$T/bg.out")
-    ERR=$(<"$T/bg.err")
-    [[ $RC != 124 ]] || fail "berth-run did not finish within ${RUN_TIMEOUT}s"
-    expect_no_host_mount "$T" "after berth-run exited"
+    reap "$BG" "$BG_DOG" "$T/bg.out" "$T/bg.err"
+    BG=
+}
+
+# alive PID: the process exists and is not a zombie.
+alive() {
+    local stat
+    read -r stat 2>/dev/null <"/proc/$1/stat" || return 1
+    stat=${stat##*) }
+    [[ $stat != Z* ]]
 }
 
 # wait_for_file PATH [SECONDS]: polls until PATH exists; returns 1 (after a failure) at the deadline
@@ -218,7 +257,7 @@ wait_for_file() {
             fail "$path did not appear within ${2:-20}s"
             return 1
         fi
-        if [[ -n ${BG:-} ]] && ! kill -0 "$BG" 2>/dev/null; then
+        if [[ -n ${BG:-} ]] && ! alive "$BG"; then
             wait_bg
             fail "the container exited before $path appeared"
             return 1

@@ -61,10 +61,11 @@ masked=(/proc/acpi /proc/asound /proc/interrupts /proc/kcore /proc/keys /proc/la
 for d in /sys/devices/system/cpu/cpu[0-9]*/thermal_throttle; do
     [[ -e $d ]] && masked+=("$d")
 done
-# For each path: "dir N" (N entries), "file N" (N bytes read), "unreadable" or "absent".
+# For each path: "dir N" (N entries), "file N" (N bytes read, at most 4096: an unmasked /proc/kcore
+# is huge), "unreadable" or "absent".
 probe='for p in "$@"; do
     if [ -d "$p" ]; then echo "$p dir $(ls -A "$p" | wc -l)"
-    elif [ -e "$p" ]; then if n=$(cat "$p" | wc -c) && cat "$p" >/dev/null; then echo "$p file $n"; else echo "$p unreadable"; fi
+    elif [ -e "$p" ]; then if head -c 1 "$p" >/dev/null; then echo "$p file $(head -c 4096 "$p" | wc -c)"; else echo "$p unreadable"; fi
     else echo "$p absent"; fi
 done'
 run_in -- /bin/sh -c "$probe" sh "${masked[@]}"

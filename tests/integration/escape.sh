@@ -103,7 +103,6 @@ run_raw --rootfs "$IMG" --tmpfs /scratch --bind "$T/src:/data" --bind "$T/src:/n
     --state-dir "$T/state" -- /bin/sh -c 'echo x > /scratch/written; echo x > /data/written; true'
 expect_refused_or_ran
 expect_untouched "$TARGET" "symlinked mount targets"
-expect_eq "$(ls "$T/src")" file "the bind source after the run"
 
 t "cwd through a symlink to a host folder stays inside the rootfs"
 new_target

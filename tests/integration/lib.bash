@@ -42,7 +42,7 @@ unmount_under() {
     local prefix=$1 mp
     local -a mps=()
     while read -r _ _ _ _ mp _; do
-        mp=$(printf '%b' "$mp")  # mountinfo escapes spaces as \040
+        printf -v mp '%b' "$mp"  # mountinfo escapes spaces as \040
         [[ $mp == "$prefix" || $mp == "$prefix"/* ]] && mps+=("$mp")
     done </proc/self/mountinfo
     local i

@@ -33,4 +33,8 @@ struct Launched {
 // mount or user namespaces fails there.
 Result<Launched> launch(const ContainerSpec& spec, const Stdio& stdio = {});
 
+// The exit status a command-line tool reports for a launch error, as `docker run` does: 127 when
+// the executable was not found, 126 when it could not be executed, 125 for any other failure.
+int launch_failure_status(const Error& error);
+
 }  // namespace berth::engine

@@ -1,0 +1,104 @@
+#include "host_read.hpp"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <linux/openat2.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "engine/capabilities.hpp"
+
+namespace berth::engine::detail {
+namespace {
+
+constexpr off_t kMaxImageFile = 4 << 20;
+
+std::optional<std::string> read_small(const char* path) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return std::nullopt;
+    char buf[64];
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0) return std::nullopt;
+    return std::string(buf, static_cast<std::size_t>(n));
+}
+
+Result<std::string> read_fd(int fd, const std::string& what) {
+    struct stat st {};
+    if (fstat(fd, &st) < 0) return errno_error("stat " + what, errno);
+    if (!S_ISREG(st.st_mode)) return Error(what + " is not a regular file");
+    if (st.st_size > kMaxImageFile) return Error(what + " is larger than 4 MiB");
+    std::string out(static_cast<std::size_t>(st.st_size), '\0');
+    std::size_t got = 0;
+    while (got < out.size()) {
+        ssize_t n = read(fd, out.data() + got, out.size() - got);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return errno_error("read " + what, errno);
+        if (n == 0) break;
+        got += static_cast<std::size_t>(n);
+    }
+    out.resize(got);
+    return out;
+}
+
+}  // namespace
+
+Result<std::optional<std::string>> read_image_file(const std::vector<std::string>& layers,
+                                                   const char* rel) {
+    for (const auto& layer : layers) {
+        int dir = open(layer.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (dir < 0) return errno_error("open " + layer, errno);
+        open_how how{};
+        how.flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
+        how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
+        int fd = static_cast<int>(syscall(SYS_openat2, dir, rel, &how, sizeof how));
+        int saved = errno;
+        close(dir);
+        const std::string what = layer + "/" + rel;
+        if (fd < 0 && (saved == ENOENT || saved == ENOTDIR)) continue;
+        if (fd < 0) return errno_error("open " + what, saved);
+        auto text = read_fd(fd, what);
+        close(fd);
+        if (!text) return text.error();
+        return std::optional<std::string>(std::move(*text));
+    }
+    return std::optional<std::string>();
+}
+
+int read_cap_last_cap() {
+    auto text = read_small("/proc/sys/kernel/cap_last_cap");
+    if (!text) return kLastKnownCap;
+    try {
+        return std::stoi(*text);
+    } catch (...) {
+        return kLastKnownCap;
+    }
+}
+
+std::uint64_t current_hard_limit(int resource) {
+    rlimit lim{};
+    if (getrlimit(static_cast<__rlimit_resource>(resource), &lim) < 0) return RLIM_INFINITY;
+    return lim.rlim_max;
+}
+
+int current_oom_score_adj() {
+    auto text = read_small("/proc/self/oom_score_adj");
+    if (!text) return 0;
+    try {
+        return std::stoi(*text);
+    } catch (...) {
+        return 0;
+    }
+}
+
+bool have_cap(int cap) {
+    __user_cap_header_struct hdr{_LINUX_CAPABILITY_VERSION_3, 0};
+    __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {};
+    if (syscall(SYS_capget, &hdr, data) < 0) return false;
+    return (data[cap / 32].effective >> (cap % 32)) & 1U;
+}
+
+}  // namespace berth::engine::detail

@@ -1,0 +1,99 @@
+#include "safe_path.hpp"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/openat2.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cstring>
+
+namespace berth::engine::detail {
+namespace {
+
+int openat2_in_root(int root_fd, const char* path, int flags, mode_t mode, bool no_symlinks) {
+    while (*path == '/') ++path;
+    if (*path == '\0') path = ".";
+    open_how how{};
+    how.flags = static_cast<unsigned long long>(flags | O_CLOEXEC);
+    how.mode = (flags & O_CREAT) ? mode : 0;
+    how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | (no_symlinks ? RESOLVE_NO_SYMLINKS : 0);
+    long fd;
+    do {
+        fd = syscall(SYS_openat2, root_fd, path, &how, sizeof how);
+        // EAGAIN: a concurrent rename raced the lookup; the kernel asks us to retry.
+    } while (fd < 0 && (errno == EAGAIN || errno == EINTR));
+    return static_cast<int>(fd);
+}
+
+// Splits "a/b/c" into dir "a/b" (copied into buf) and base "c".
+bool split_path(const char* path, char (&buf)[PATH_MAX], const char** base) {
+    const std::size_t n = strnlen(path, PATH_MAX);
+    if (n >= PATH_MAX) {
+        errno = ENAMETOOLONG;
+        return false;
+    }
+    std::memcpy(buf, path, n + 1);
+    std::size_t end = n;
+    while (end > 1 && buf[end - 1] == '/') buf[--end] = '\0';
+    char* slash = std::strrchr(buf, '/');
+    *base = path + (slash ? slash - buf + 1 : 0);
+    if (slash == buf) {
+        buf[1] = '\0';
+    } else if (slash) {
+        *slash = '\0';
+    } else {
+        buf[0] = '/';
+        buf[1] = '\0';
+    }
+    return true;
+}
+
+}  // namespace
+
+int open_in_root(int root_fd, const char* path, int extra_flags, bool no_symlinks) {
+    return openat2_in_root(root_fd, path, O_PATH | extra_flags, 0, no_symlinks);
+}
+
+int mkdir_in_root(int root_fd, const char* path, mode_t mode, bool no_symlinks) {
+    int fd = open_in_root(root_fd, path, O_DIRECTORY, no_symlinks);
+    if (fd >= 0 || errno != ENOENT) return fd;
+    const char* base = nullptr;
+    char dir[PATH_MAX];
+    if (!split_path(path, dir, &base)) return -1;
+    int parent = mkdir_in_root(root_fd, dir, mode, no_symlinks);
+    if (parent < 0) return -1;
+    // mkdirat on the resolved parent fd: a component swapped for a symlink meanwhile makes this
+    // fail with EEXIST, and the re-resolution below stays inside the root.
+    int rc = mkdirat(parent, base, mode);
+    int saved = errno;
+    close(parent);
+    if (rc < 0 && saved != EEXIST) {
+        errno = saved;
+        return -1;
+    }
+    return open_in_root(root_fd, path, O_DIRECTORY, no_symlinks);
+}
+
+int parent_in_root(int root_fd, const char* path, const char** base) {
+    char dir[PATH_MAX];
+    if (!split_path(path, dir, base)) return -1;
+    return mkdir_in_root(root_fd, dir, 0755);
+}
+
+int create_file_in_root(int root_fd, const char* path, mode_t mode) {
+    int fd = open_in_root(root_fd, path, 0);
+    if (fd >= 0 || errno != ENOENT) return fd;
+    const char* base = nullptr;
+    int parent = parent_in_root(root_fd, path, &base);
+    if (parent < 0) return -1;
+    close(parent);
+    int created = openat2_in_root(root_fd, path, O_CREAT | O_RDONLY | O_NOCTTY, mode, false);
+    if (created < 0) return -1;
+    close(created);
+    return open_in_root(root_fd, path, 0);
+}
+
+}  // namespace berth::engine::detail

@@ -94,6 +94,13 @@ int current_oom_score_adj() {
     }
 }
 
+std::uint64_t permitted_caps() {
+    __user_cap_header_struct hdr{_LINUX_CAPABILITY_VERSION_3, 0};
+    __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {};
+    if (syscall(SYS_capget, &hdr, data) < 0) return 0;
+    return data[0].permitted | (std::uint64_t{data[1].permitted} << 32);
+}
+
 bool have_cap(int cap) {
     __user_cap_header_struct hdr{_LINUX_CAPABILITY_VERSION_3, 0};
     __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {};

@@ -26,4 +26,7 @@ std::uint64_t current_hard_limit(int resource);
 int current_oom_score_adj();
 bool have_cap(int cap);
 
+// Our permitted capability set (what we can give the container).
+std::uint64_t permitted_caps();
+
 }  // namespace berth::engine::detail

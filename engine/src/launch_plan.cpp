@@ -199,11 +199,19 @@ void plan_etc_files(const ContainerSpec& s, ChildPlan& p) {
     }
 }
 
-Result<void> plan_security(const ContainerSpec& s, ChildPlan& p) {
+Result<void> plan_security(const ContainerSpec& s, ChildPlan& p,
+                           std::vector<std::string>& warnings) {
     p.last_cap = std::min(read_cap_last_cap(), 63);
     auto caps = compute_caps(s.cap_add, s.cap_drop, s.privileged, p.last_cap);
     if (!caps) return caps.error();
-    p.caps = *caps;
+    // Capabilities the engine itself lacks (CAP_SYS_RESOURCE here) cannot be handed on; capset
+    // would refuse the whole set.
+    const CapMask held = permitted_caps();
+    if (*caps & ~held) {
+        warnings.push_back("capabilities not held by the engine are left out: " +
+                           caps_to_string(*caps & ~held));
+    }
+    p.caps = *caps & held;
     if (!s.privileged) {
         p.masked_paths = default_masked_paths();
         p.readonly_paths = default_readonly_paths();
@@ -240,7 +248,7 @@ Result<ChildPlan> build_plan(const ContainerSpec& s, const Stdio& stdio,
     const PrivateNamespaces priv{is_private(s, s.namespaces.ipc, Namespace::Ipc), p.new_net,
                                  is_private(s, s.namespaces.uts, Namespace::Uts)};
     for (auto step :
-         {check_namespaces(s, p), plan_rootfs(s, p), plan_user(s, p), plan_security(s, p),
+         {check_namespaces(s, p), plan_rootfs(s, p), plan_user(s, p), plan_security(s, p, warnings),
           plan_limits(s, priv, p, warnings), plan_mount_list(s, p), plan_devices(s, p)}) {
         if (!step) return step.error();
     }

@@ -68,6 +68,10 @@ struct ChildPlan {
     bool no_new_privs = false;
     bool init = false;
     bool tty = false;
+    // Our own argv area (/proc/self/stat arg_start, arg_end): the init reaper blanks it so that
+    // /proc/1/cmdline inside shows "berth-init", not the host command line with its paths.
+    char* arg_start = nullptr;
+    char* arg_end = nullptr;
 
     std::vector<std::string> args;
     std::vector<const char*> argv;  // null-terminated views of args

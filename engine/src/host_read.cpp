@@ -94,6 +94,33 @@ int current_oom_score_adj() {
     }
 }
 
+std::pair<std::uintptr_t, std::uintptr_t> own_argv_area() {
+    int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return {0, 0};
+    std::string text(4096, '\0');
+    ssize_t n = read(fd, text.data(), text.size());
+    close(fd);
+    if (n <= 0) return {0, 0};
+    text.resize(static_cast<std::size_t>(n));
+    // Fields after the parenthesised comm start at field 3; arg_start and arg_end are 48 and 49.
+    std::size_t pos = text.rfind(')');
+    if (pos == std::string::npos) return {0, 0};
+    std::vector<std::string> fields;
+    std::size_t start = pos + 2;
+    while (start < text.size()) {
+        std::size_t end = text.find(' ', start);
+        if (end == std::string::npos) end = text.size();
+        fields.push_back(text.substr(start, end - start));
+        start = end + 1;
+    }
+    if (fields.size() < 47) return {0, 0};
+    try {
+        return {std::stoull(fields[45]), std::stoull(fields[46])};
+    } catch (...) {
+        return {0, 0};
+    }
+}
+
 std::uint64_t permitted_caps() {
     __user_cap_header_struct hdr{_LINUX_CAPABILITY_VERSION_3, 0};
     __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {};

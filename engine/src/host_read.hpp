@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/result.hpp"
@@ -25,6 +26,9 @@ std::uint64_t current_hard_limit(int resource);
 // Our own oom_score_adj and whether we hold CAP_SYS_RESOURCE (needed to lower it).
 int current_oom_score_adj();
 bool have_cap(int cap);
+
+// The [arg_start, arg_end) range of our command line from /proc/self/stat; {0, 0} when unknown.
+std::pair<std::uintptr_t, std::uintptr_t> own_argv_area();
 
 // Our permitted capability set (what we can give the container).
 std::uint64_t permitted_caps();

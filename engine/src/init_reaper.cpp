@@ -15,6 +15,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstring>
+
 #include "process_setup.hpp"
 #include "sync.hpp"
 
@@ -36,6 +39,17 @@ void blocked_set(sigset_t* set) {
     exec_command(p);
     send_report(p.sync_fd);
     _exit(failed_errno() == EACCES ? 126 : 127);
+}
+
+// Our argv still names the engine binary and its host paths; the forked command has its own copy
+// of memory, so blanking ours only changes what /proc/1/cmdline shows.
+void hide_host_command_line(const ChildPlan& p) {
+    static const char kName[] = "berth-init";
+    prctl(PR_SET_NAME, kName, 0, 0, 0);
+    if (p.arg_start == nullptr || p.arg_end <= p.arg_start) return;
+    const std::size_t len = static_cast<std::size_t>(p.arg_end - p.arg_start);
+    std::memset(p.arg_start, 0, len);
+    std::memcpy(p.arg_start, kName, std::min(len - 1, sizeof kName - 1));
 }
 
 int exit_code(int status) {
@@ -77,6 +91,7 @@ bool reap(pid_t child, int* status) {
 
     prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     close_range(0, ~0U, 0);
+    hide_host_command_line(p);
     const timespec tick{1, 0};
     int status = 0;
     for (;;) {

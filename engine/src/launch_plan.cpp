@@ -106,6 +106,11 @@ void plan_process(const ContainerSpec& s, ChildPlan& p) {
     p.hostname = s.hostname;
     p.domainname = s.domainname;
     p.init = s.init;
+    if (p.init) {
+        auto [start, end] = own_argv_area();
+        p.arg_start = reinterpret_cast<char*>(start);
+        p.arg_end = reinterpret_cast<char*>(end);
+    }
     p.tty = s.tty;
     p.no_new_privs = s.no_new_privileges;
 }

@@ -23,10 +23,12 @@ bool write_all(int fd, const char* s) {
     return write(fd, s, n) == static_cast<ssize_t>(n);
 }
 
-// CVE-2025-52881: a procfs write must land in procfs. The file is opened without following any
-// symlink and checked with fstatfs before anything is written.
-bool write_proc_file(int root_fd, const char* path, const char* value, Step step) {
-    int fd = open_in_root(root_fd, path, 0, true);
+// CVE-2025-52881: a procfs write must land in procfs. The file is opened inside the root without
+// magic links (and without any symlink unless follow_self, for /proc/self) and checked with
+// fstatfs before anything is written.
+bool write_proc_file(int root_fd, const char* path, const char* value, Step step,
+                     bool follow_self = false) {
+    int fd = open_in_root(root_fd, path, 0, !follow_self);
     if (fd < 0) return fail(step, path);
     struct statfs sfs {};
     if (fstatfs(fd, &sfs) < 0 || sfs.f_type != PROC_SUPER_MAGIC) {
@@ -92,7 +94,7 @@ bool apply_rlimits(const ChildPlan& p) {
 bool write_oom_score_adj(const ChildPlan& p, int root_fd) {
     if (p.oom_score_adj.empty()) return true;
     return write_proc_file(root_fd, "/proc/self/oom_score_adj", p.oom_score_adj.c_str(),
-                           Step::OomScoreAdj);
+                           Step::OomScoreAdj, true);
 }
 
 bool new_session(const ChildPlan& p) {

@@ -85,6 +85,7 @@ bool setup(ChildPlan& p) {
 
     int root_fd = -1;
     if (!setup_rootfs(p, &root_fd)) return false;
+    if (!setup_terminal(p, root_fd)) return false;
     if (!set_names(p)) return false;
     if (!harden_rootfs(p, root_fd)) return false;
     if (p.new_net && !bring_up_loopback()) return false;

@@ -33,6 +33,10 @@ void blocked_set(sigset_t* set) {
 }
 
 [[noreturn]] void exec_child(const ChildPlan& p, const sigset_t* old_mask) {
+    // tini's isolate_child: the command gets its own process group, in the foreground of the
+    // terminal (SIGTTOU is still ignored here).
+    setpgid(0, 0);
+    if (p.tty) tcsetpgrp(0, getpgrp());
     sigprocmask(SIG_SETMASK, old_mask, nullptr);
     signal(SIGTTIN, SIG_DFL);
     signal(SIGTTOU, SIG_DFL);

@@ -11,6 +11,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstring>
+
 #include "child_plan.hpp"
 #include "engine/userns.hpp"
 #include "sync.hpp"
@@ -27,6 +29,11 @@ class Fd {
     Fd& operator=(const Fd&) = delete;
     ~Fd() { reset(); }
     int get() const { return fd_; }
+    int release() {
+        int fd = fd_;
+        fd_ = -1;
+        return fd;
+    }
     void reset(int fd = -1) {
         if (fd_ >= 0) close(fd_);
         fd_ = fd;
@@ -120,19 +127,44 @@ Result<void> release_child(const ContainerSpec& s, pid_t pid, int sync_fd) {
     return {};
 }
 
-// EOF means the exec happened (the CLOEXEC socket closed); a report means it did not.
-Result<void> wait_for_exec(pid_t pid, int sync_fd) {
-    detail::ChildReport report;
+// One message from the child: the report, or (tty) a one-byte message carrying the pty master.
+// Returns the byte count; *fd_out gets a passed fd.
+ssize_t receive(int sync_fd, detail::ChildReport* report, int* fd_out) {
+    iovec iov{report, sizeof *report};
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+    msghdr msg{};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
     ssize_t n;
     do {
-        n = recv(sync_fd, &report, sizeof report, 0);
+        n = recvmsg(sync_fd, &msg, MSG_CMSG_CLOEXEC);
     } while (n < 0 && errno == EINTR);
-    if (n == 0) return {};
-    int status = 0;
-    waitpid(pid, &status, 0);
-    if (n < 0) return errno_error("read container status", errno);
-    if (static_cast<std::size_t>(n) != sizeof report) return Error("short status from container");
-    return detail::report_error(report);
+    for (cmsghdr* c = CMSG_FIRSTHDR(&msg); n >= 0 && c; c = CMSG_NXTHDR(&msg, c)) {
+        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+            std::memcpy(fd_out, CMSG_DATA(c), sizeof(int));
+        }
+    }
+    return n;
+}
+
+// EOF means the exec happened (the CLOEXEC socket closed); a report means it did not.
+Result<void> wait_for_exec(pid_t pid, int sync_fd, Fd& pty_master) {
+    detail::ChildReport report;
+    for (;;) {
+        int fd = -1;
+        ssize_t n = receive(sync_fd, &report, &fd);
+        if (fd >= 0) pty_master.reset(fd);
+        if (n == 0) return {};
+        if (n == 1 && fd >= 0) continue;
+        waitpid(pid, nullptr, 0);
+        if (n < 0) return errno_error("read container status", errno);
+        if (static_cast<std::size_t>(n) != sizeof report) {
+            return Error("short status from container");
+        }
+        return detail::report_error(report);
+    }
 }
 
 void abort_child(pid_t pid) {
@@ -181,9 +213,11 @@ Result<Launched> launch(const ContainerSpec& spec, const Stdio& stdio) {
         abort_child(pid);
         return released.error();
     }
-    auto exec = wait_for_exec(pid, parent_end.get());
+    Fd pty_master;
+    auto exec = wait_for_exec(pid, parent_end.get(), pty_master);
     if (!exec) return exec.error();
     out.pid = pid;
+    out.pty_master = pty_master.release();
     return out;
 }
 

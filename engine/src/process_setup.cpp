@@ -99,9 +99,9 @@ bool write_oom_score_adj(const ChildPlan& p, int root_fd) {
 
 bool new_session(const ChildPlan& p) {
     if (setsid() < 0) return fail(Step::Setsid);
-    // With a terminal on stdin, make it the session's controlling terminal so job control and
-    // ^C reach the container's processes.
-    if (p.tty && isatty(0) && ioctl(0, TIOCSCTTY, 0) < 0) return fail(Step::Setsid, "/dev/tty");
+    // The container's terminal becomes the session's controlling terminal, so job control and ^C
+    // reach the container's processes.
+    if (p.tty && ioctl(0, TIOCSCTTY, 0) < 0) return fail(Step::Setsid, "/dev/console");
     return true;
 }
 

@@ -13,6 +13,10 @@ bool apply_rlimits(const ChildPlan& p);
 bool write_oom_score_adj(const ChildPlan& p, int root_fd);
 bool new_session(const ChildPlan& p);
 
+// tty: allocate the terminal in the container's devpts, send the master to the parent, make the
+// slave stdio and /dev/console.
+bool setup_terminal(const ChildPlan& p, int root_fd);
+
 // Bounding set, supplementary groups, uid/gid, then the permitted/effective sets (inheritable and
 // ambient empty), non-dumpable again, and no_new_privs when asked.
 bool drop_privileges(const ChildPlan& p);

@@ -57,6 +57,10 @@ int open_in_root(int root_fd, const char* path, int extra_flags, bool no_symlink
     return openat2_in_root(root_fd, path, O_PATH | extra_flags, 0, no_symlinks);
 }
 
+int open_file_in_root(int root_fd, const char* path, int flags) {
+    return openat2_in_root(root_fd, path, flags, 0, true);
+}
+
 int mkdir_in_root(int root_fd, const char* path, mode_t mode, bool no_symlinks) {
     int fd = open_in_root(root_fd, path, O_DIRECTORY, no_symlinks);
     if (fd >= 0 || errno != ENOENT) return fd;

@@ -12,6 +12,9 @@ namespace berth::engine::detail {
 // Returns the fd or -1 with errno set.
 int open_in_root(int root_fd, const char* path, int extra_flags, bool no_symlinks = false);
 
+// A real open (not O_PATH) with flags, refusing every symlink on the way.
+int open_file_in_root(int root_fd, const char* path, int flags);
+
 // Like `mkdir -p`, inside the root; returns an O_PATH fd of the directory or -1.
 int mkdir_in_root(int root_fd, const char* path, mode_t mode, bool no_symlinks = false);
 

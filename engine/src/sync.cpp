@@ -38,6 +38,7 @@ constexpr std::array<const char*, static_cast<int>(Step::Exec) + 1> kStepNames =
     "setrlimit",
     "write oom_score_adj",
     "setsid",
+    "allocate terminal",
     "capabilities",
     "setgroups",
     "no_new_privs",

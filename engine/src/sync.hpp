@@ -34,6 +34,7 @@ enum class Step : int {
     Rlimit,
     OomScoreAdj,
     Setsid,
+    Terminal,
     Capabilities,
     Setgroups,
     NoNewPrivs,

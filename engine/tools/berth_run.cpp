@@ -2,8 +2,11 @@
 // Exit status: the container's (128 + signal when killed), 125 when the launch failed, 127/126
 // when the command could not be found/executed. See docs/engine.md.
 #include <getopt.h>
+#include <poll.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -368,6 +371,66 @@ void forward(int sig) {
     if (g_child > 0) kill(g_child, sig);
 }
 
+volatile sig_atomic_t g_winch = 0;
+int g_pty_master = -1;
+
+void forward_or_resize(int sig) {
+    if (sig == SIGWINCH && g_pty_master >= 0) {
+        g_winch = 1;
+        return;
+    }
+    forward(sig);
+}
+
+bool copy(int from, int to) {
+    char buf[8192];
+    ssize_t n = read(from, buf, sizeof buf);
+    if (n <= 0) return n < 0 && errno == EINTR;
+    for (ssize_t off = 0; off < n;) {
+        ssize_t w = write(to, buf + off, static_cast<std::size_t>(n - off));
+        if (w < 0 && errno == EINTR) continue;
+        if (w < 0) return false;
+        off += w;
+    }
+    return true;
+}
+
+void copy_window_size(int master) {
+    winsize ws{};
+    if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0) ioctl(master, TIOCSWINSZ, &ws);
+}
+
+// --tty: our terminal (raw while the container runs) <-> the container's pty, until the container
+// side hangs up.
+void proxy_terminal(int master) {
+    termios saved{};
+    const bool raw = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved) == 0;
+    if (raw) {
+        termios t = saved;
+        cfmakeraw(&t);
+        tcsetattr(STDIN_FILENO, TCSANOW, &t);
+        copy_window_size(master);
+    }
+    pollfd fds[2] = {{STDIN_FILENO, POLLIN, 0}, {master, POLLIN, 0}};
+    for (;;) {
+        if (g_winch) {
+            g_winch = 0;
+            copy_window_size(master);
+        }
+        if (poll(fds, 2, -1) < 0) {
+            if (errno == EINTR) continue;
+            break;
+        }
+        if (fds[1].revents & (POLLIN | POLLHUP | POLLERR)) {
+            if (!copy(master, STDOUT_FILENO)) break;
+        }
+        if (fds[0].revents & (POLLIN | POLLHUP)) {
+            if (!copy(STDIN_FILENO, master)) fds[0].fd = -1;  // our stdin ended; keep reading
+        }
+    }
+    if (raw) tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+}
+
 int wait_container(pid_t pid) {
     int status = 0;
     while (waitpid(pid, &status, 0) < 0) {
@@ -394,11 +457,16 @@ int main(int argc, char** argv) {
     for (const auto& w : launched->warnings)
         std::fprintf(stderr, "berth-run: warning: %s\n", w.c_str());
     g_child = launched->pid;
+    g_pty_master = launched->pty_master;
     struct sigaction sa {};
-    sa.sa_handler = forward;
+    sa.sa_handler = forward_or_resize;
     sa.sa_flags = SA_RESTART;
     for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH}) {
         sigaction(sig, &sa, nullptr);
+    }
+    if (launched->pty_master >= 0) {
+        proxy_terminal(launched->pty_master);
+        close(launched->pty_master);
     }
     return wait_container(launched->pid);
 }

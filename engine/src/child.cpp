@@ -82,6 +82,10 @@ bool setup(ChildPlan& p) {
     umask(0);  // devices and directories get exactly the modes we ask for
     if (!wait_for_parent(p.sync_fd)) return false;
     if (p.user_ns && !become_ns_root()) return false;
+    // A credential change clears the parent-death signal; set it again for the setup phase.
+    if (p.user_ns && prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) {
+        return fail(Step::Prctl, "PR_SET_PDEATHSIG");
+    }
 
     int root_fd = -1;
     if (!setup_rootfs(p, &root_fd)) return false;
@@ -96,6 +100,9 @@ bool setup(ChildPlan& p) {
     if (!close_fds_except(p.sync_fd)) return false;
     if (!enter_cwd(p)) return false;
     umask(p.umask);
+    // Past this point the container lives on its own, as with `docker run`: if the launcher is
+    // killed, the container is not (whether the uid changed or not).
+    if (prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0) < 0) return fail(Step::Prctl, "PR_SET_PDEATHSIG");
     return true;
 }
 

@@ -187,6 +187,15 @@ Result<Launched> launch(const ContainerSpec& spec, const Stdio& stdio) {
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
         return errno_error("socketpair", errno);
     }
+    // With a closed stdin/stdout the socket could land on fd 0-2, which the child replaces with
+    // its stdio; keep it above them.
+    for (int& fd : sv) {
+        if (fd > 2) continue;
+        int high = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+        close(fd);
+        if (high < 0) return errno_error("socketpair", errno);
+        fd = high;
+    }
     Fd parent_end(sv[0]), child_end(sv[1]);
     plan->sync_fd = sv[1];
 

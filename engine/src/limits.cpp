@@ -46,6 +46,20 @@ bool is_ipc_sysctl(const std::string& key) {
            starts_with(key, "fs.mqueue.");
 }
 
+// Every component must be a plain name: "net/../kernel/core_pattern" would otherwise pass as a
+// net.* key and write a host-wide setting.
+bool plain_components(const std::string& key) {
+    const char sep = key.find('/') != std::string::npos ? '/' : '.';
+    std::size_t start = 0;
+    for (;;) {
+        const auto end = key.find(sep, start);
+        const std::string part = key.substr(start, end == std::string::npos ? end : end - start);
+        if (part.empty() || part == "." || part == "..") return false;
+        if (end == std::string::npos) return true;
+        start = end + 1;
+    }
+}
+
 }  // namespace
 
 std::optional<int> rlimit_from_name(const std::string& name) {
@@ -79,6 +93,7 @@ Result<ClampedRlimit> clamp_rlimit(const Rlimit& want, std::uint64_t current_har
 }
 
 Result<void> validate_sysctl(const std::string& raw, const PrivateNamespaces& ns) {
+    if (!plain_components(raw)) return Error("invalid sysctl name \"" + raw + "\"");
     std::string key = raw;
     std::replace(key.begin(), key.end(), '/', '.');
     auto conflict = [&](const char* kind) {

@@ -88,6 +88,15 @@ TEST(Sysctls, HostWideOnesAreRefused) {
     }
 }
 
+TEST(Sysctls, PathTricksAreRefused) {
+    for (const char* key :
+         {"net/../kernel/core_pattern", "net.ipv4..x", "net/./x", "/net/x", "net.", "net//x", ""}) {
+        auto r = validate_sysctl(key, {});
+        ASSERT_FALSE(r) << key;
+        EXPECT_NE(r.error().message().find("invalid sysctl name"), std::string::npos) << key;
+    }
+}
+
 TEST(Sysctls, Paths) {
     EXPECT_EQ(sysctl_path("net.ipv4.ip_forward"), "/proc/sys/net/ipv4/ip_forward");
     EXPECT_EQ(sysctl_path("net/ipv4/conf/eth0.100/forwarding"),

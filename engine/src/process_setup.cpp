@@ -2,12 +2,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/keyctl.h>
 #include <linux/magic.h>
 #include <net/if.h>
 #include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/statfs.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -99,6 +101,12 @@ bool write_oom_score_adj(const ChildPlan& p, int root_fd) {
 
 bool new_session(const ChildPlan& p) {
     if (setsid() < 0) return fail(Step::Setsid);
+    // A fresh anonymous session keyring, so the container does not share the host's (runc does the
+    // same). Kernels without keys, or a user out of key quota, just keep going.
+    if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, nullptr) < 0 && errno != ENOSYS &&
+        errno != EDQUOT) {
+        return fail(Step::Setsid, "session keyring");
+    }
     // The container's terminal becomes the session's controlling terminal, so job control and ^C
     // reach the container's processes.
     if (p.tty && ioctl(0, TIOCSCTTY, 0) < 0) return fail(Step::Setsid, "/dev/console");

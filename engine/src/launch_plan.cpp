@@ -147,8 +147,9 @@ Result<void> plan_limits(const ContainerSpec& s, const PrivateNamespaces& ns, Ch
 }
 
 Result<void> plan_mount_list(const ContainerSpec& s, ChildPlan& p) {
-    MountPlanInput in{s.mounts, s.shm_size, s.privileged, p.user_ns,
-                      id_mapped(s.namespaces.gid_map, 5)};
+    MountPlanInput in{
+        s.mounts, s.shm_size, s.privileged, p.user_ns, id_mapped(s.namespaces.gid_map, 5),
+        p.new_net};
     auto plan = plan_mounts(in);
     if (!plan) return plan.error();
     for (auto& m : *plan) {

@@ -120,6 +120,13 @@ std::vector<MountStep> default_mounts(const MountPlanInput& in) {
     // devpts refuses gid=5 when that gid does not exist in the user namespace (runc drops it too).
     if (!in.user_namespace || in.gid5_mapped) pts += ",gid=5";
     const unsigned long sys_flags = kNoSuidDevExec | (in.privileged ? 0 : MS_RDONLY);
+    MountStep sys = new_fs("sysfs", "sysfs", "/sys", sys_flags, "");
+    if (in.user_namespace && !in.private_net) {
+        sys.kind = MountStep::Kind::Bind;
+        sys.fstype.clear();
+        sys.source = "/sys";
+        sys.recursive = true;
+    }
     return {
         new_fs("proc", "proc", "/proc", kNoSuidDevExec, ""),
         new_fs("tmpfs", "tmpfs", "/dev", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k"),
@@ -127,7 +134,7 @@ std::vector<MountStep> default_mounts(const MountPlanInput& in) {
         new_fs("tmpfs", "shm", "/dev/shm", kNoSuidDevExec,
                "mode=1777,size=" + std::to_string(in.shm_size)),
         new_fs("mqueue", "mqueue", "/dev/mqueue", kNoSuidDevExec, ""),
-        new_fs("sysfs", "sysfs", "/sys", sys_flags, ""),
+        sys,
     };
 }
 

@@ -92,6 +92,19 @@ TEST(MountPlan, DevptsWithoutGid5WhenUnmappedInUserNamespace) {
     EXPECT_EQ(find(*plan_mounts(in), "/dev/pts").data, "newinstance,ptmxmode=0666,mode=0620");
 }
 
+TEST(MountPlan, SysIsABindOfTheHostsInAUserNamespaceWithTheHostNetwork) {
+    MountPlanInput in;
+    in.user_namespace = true;
+    in.private_net = false;
+    const auto& sys = find(*plan_mounts(in), "/sys");
+    EXPECT_EQ(sys.kind, MountStep::Kind::Bind);
+    EXPECT_EQ(sys.source, "/sys");
+    EXPECT_TRUE(sys.recursive);
+    EXPECT_TRUE(sys.flags & MS_RDONLY);
+    in.user_namespace = false;
+    EXPECT_EQ(find(*plan_mounts(in), "/sys").kind, MountStep::Kind::NewFs);
+}
+
 TEST(MountPlan, SpecMountsFollowAndReplaceDefaults) {
     MountPlanInput in;
     Mount bind;

@@ -45,11 +45,13 @@ struct MountPlanInput {
     bool privileged = false;  // /sys read-write
     bool user_namespace = false;
     bool gid5_mapped = true;  // devpts gid=5 only when gid 5 exists in the container
+    bool private_net = true;  // sysfs can only be mounted by the owner of the network namespace
 };
 
 // /proc, /dev (tmpfs), /dev/pts, /dev/shm, /dev/mqueue, /sys (read-only), then the spec mounts in
-// order. A spec mount on the same target as a default one replaces it (as Docker does for
-// /dev/shm).
+// order. In a user namespace that shares the host's network namespace, /sys is a recursive
+// read-only bind of the host's (the kernel refuses a new sysfs there; runc does the same). A spec
+// mount on the same target as a default one replaces it (as Docker does for /dev/shm).
 Result<std::vector<MountStep>> plan_mounts(const MountPlanInput& in);
 
 }  // namespace berth::engine

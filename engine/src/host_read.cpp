@@ -44,21 +44,41 @@ Result<std::string> read_fd(int fd, const std::string& what) {
     return out;
 }
 
+// Opens rel inside layer with O_PATH. -1 with errno when missing.
+int open_in_layer(const std::string& layer, const char* rel) {
+    int dir = open(layer.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (dir < 0) return -1;
+    open_how how{};
+    how.flags = O_PATH | O_CLOEXEC;
+    how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
+    int fd = static_cast<int>(syscall(SYS_openat2, dir, rel, &how, sizeof how));
+    int saved = errno;
+    close(dir);
+    errno = saved;
+    return fd;
+}
+
 }  // namespace
 
 Result<std::optional<std::string>> read_image_file(const std::vector<std::string>& layers,
                                                    const char* rel) {
     for (const auto& layer : layers) {
-        int dir = open(layer.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
-        if (dir < 0) return errno_error("open " + layer, errno);
-        open_how how{};
-        how.flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
-        how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
-        int fd = static_cast<int>(syscall(SYS_openat2, dir, rel, &how, sizeof how));
-        int saved = errno;
-        close(dir);
         const std::string what = layer + "/" + rel;
-        if (fd < 0 && (saved == ENOENT || saved == ENOTDIR)) continue;
+        int path_fd = open_in_layer(layer, rel);
+        if (path_fd < 0 && (errno == ENOENT || errno == ENOTDIR)) continue;
+        if (path_fd < 0) return errno_error("open " + what, errno);
+        struct stat st {};
+        fstat(path_fd, &st);
+        // An overlay whiteout (char 0:0) in an upper layer deletes the file of the layers below.
+        if (S_ISCHR(st.st_mode) && st.st_rdev == 0) {
+            close(path_fd);
+            return std::optional<std::string>();
+        }
+        const std::string proc = "/proc/self/fd/" + std::to_string(path_fd);
+        int fd = S_ISREG(st.st_mode) ? open(proc.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY) : -1;
+        int saved = errno;
+        close(path_fd);
+        if (!S_ISREG(st.st_mode)) return Error(what + " is not a regular file");
         if (fd < 0) return errno_error("open " + what, saved);
         auto text = read_fd(fd, what);
         close(fd);

@@ -8,6 +8,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstring>
 
 namespace berth::engine::detail {
@@ -51,6 +52,81 @@ bool split_path(const char* path, char (&buf)[PATH_MAX], const char** base) {
     return true;
 }
 
+// A dangling symlink in the image (e.g. /etc/resolv.conf -> ../run/systemd/resolve/stub-...)
+// is followed the way runc does: what it points to is created, inside the root. Bounded like
+// the kernel's own symlink limit.
+constexpr int kMaxLinkDepth = 8;
+
+// When `base` in `parent` (the directory `dir`) is a symlink, writes the root-relative path it
+// points to into out.
+bool link_target(int parent, const char* dir, const char* base, char (&out)[PATH_MAX]) {
+    char link[PATH_MAX];
+    ssize_t n = readlinkat(parent, base, link, sizeof link - 1);
+    if (n <= 0) return false;
+    link[n] = '\0';
+    int len = link[0] == '/' ? snprintf(out, sizeof out, "%s", link)
+                             : snprintf(out, sizeof out, "%s/%s", dir, link);
+    return len > 0 && len < PATH_MAX;
+}
+
+int open_dir(int root_fd, const char* path, bool no_symlinks) {
+    return openat2_in_root(root_fd, path, O_PATH | O_DIRECTORY, 0, no_symlinks);
+}
+
+int mkdir_at_depth(int root_fd, const char* path, mode_t mode, bool no_symlinks, int depth) {
+    int fd = open_dir(root_fd, path, no_symlinks);
+    if (fd >= 0 || errno != ENOENT) return fd;
+    const char* base = nullptr;
+    char dir[PATH_MAX];
+    if (!split_path(path, dir, &base)) return -1;
+    int parent = mkdir_at_depth(root_fd, dir, mode, no_symlinks, depth);
+    if (parent < 0) return -1;
+    // mkdirat on the resolved parent fd: a component swapped for a symlink meanwhile makes this
+    // fail with EEXIST, and the re-resolution below stays inside the root.
+    int rc = mkdirat(parent, base, mode);
+    int saved = errno;
+    char target[PATH_MAX];
+    const bool follow = rc < 0 && saved == EEXIST && !no_symlinks && depth < kMaxLinkDepth &&
+                        link_target(parent, dir, base, target);
+    close(parent);
+    if (follow) {
+        int t = mkdir_at_depth(root_fd, target, mode, false, depth + 1);
+        if (t < 0) return -1;
+        close(t);
+    } else if (rc < 0 && saved != EEXIST) {
+        errno = saved;
+        return -1;
+    }
+    return open_dir(root_fd, path, no_symlinks);
+}
+
+int create_at_depth(int root_fd, const char* path, mode_t mode, int depth) {
+    int fd = openat2_in_root(root_fd, path, O_PATH, 0, false);
+    if (fd >= 0 || errno != ENOENT) return fd;
+    const char* base = nullptr;
+    char dir[PATH_MAX];
+    if (!split_path(path, dir, &base)) return -1;
+    int parent = mkdir_at_depth(root_fd, dir, 0755, false, depth);
+    if (parent < 0) return -1;
+    int created = openat2_in_root(root_fd, path, O_CREAT | O_RDONLY | O_NOCTTY, mode, false);
+    int saved = errno;
+    char target[PATH_MAX];
+    const bool follow = created < 0 && saved == ENOENT && depth < kMaxLinkDepth &&
+                        link_target(parent, dir, base, target);
+    close(parent);
+    if (follow) {
+        int t = create_at_depth(root_fd, target, mode, depth + 1);
+        if (t < 0) return -1;
+        close(t);
+    } else if (created < 0) {
+        errno = saved;
+        return -1;
+    } else {
+        close(created);
+    }
+    return openat2_in_root(root_fd, path, O_PATH, 0, false);
+}
+
 }  // namespace
 
 int open_in_root(int root_fd, const char* path, int extra_flags, bool no_symlinks) {
@@ -62,23 +138,7 @@ int open_file_in_root(int root_fd, const char* path, int flags) {
 }
 
 int mkdir_in_root(int root_fd, const char* path, mode_t mode, bool no_symlinks) {
-    int fd = open_in_root(root_fd, path, O_DIRECTORY, no_symlinks);
-    if (fd >= 0 || errno != ENOENT) return fd;
-    const char* base = nullptr;
-    char dir[PATH_MAX];
-    if (!split_path(path, dir, &base)) return -1;
-    int parent = mkdir_in_root(root_fd, dir, mode, no_symlinks);
-    if (parent < 0) return -1;
-    // mkdirat on the resolved parent fd: a component swapped for a symlink meanwhile makes this
-    // fail with EEXIST, and the re-resolution below stays inside the root.
-    int rc = mkdirat(parent, base, mode);
-    int saved = errno;
-    close(parent);
-    if (rc < 0 && saved != EEXIST) {
-        errno = saved;
-        return -1;
-    }
-    return open_in_root(root_fd, path, O_DIRECTORY, no_symlinks);
+    return mkdir_at_depth(root_fd, path, mode, no_symlinks, 0);
 }
 
 int parent_in_root(int root_fd, const char* path, const char** base) {
@@ -88,16 +148,7 @@ int parent_in_root(int root_fd, const char* path, const char** base) {
 }
 
 int create_file_in_root(int root_fd, const char* path, mode_t mode) {
-    int fd = open_in_root(root_fd, path, 0);
-    if (fd >= 0 || errno != ENOENT) return fd;
-    const char* base = nullptr;
-    int parent = parent_in_root(root_fd, path, &base);
-    if (parent < 0) return -1;
-    close(parent);
-    int created = openat2_in_root(root_fd, path, O_CREAT | O_RDONLY | O_NOCTTY, mode, false);
-    if (created < 0) return -1;
-    close(created);
-    return open_in_root(root_fd, path, 0);
+    return create_at_depth(root_fd, path, mode, 0);
 }
 
 }  // namespace berth::engine::detail

@@ -72,7 +72,20 @@ bool harden_rootfs(const ChildPlan& p, int root_fd) {
     return !p.read_only_rootfs || remount_root_readonly(root_fd);
 }
 
+// Blocked and ignored signals survive execve; the container starts with none of the engine's.
+void reset_signals() {
+    struct sigaction dfl {};
+    dfl.sa_handler = SIG_DFL;
+    for (int sig = 1; sig < NSIG; ++sig) {
+        if (sig != SIGKILL && sig != SIGSTOP) sigaction(sig, &dfl, nullptr);
+    }
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, nullptr);
+}
+
 bool setup(ChildPlan& p) {
+    reset_signals();
     if (!use_stdio(p.stdio)) return false;
     // If the engine dies before the exec, do not leave a half-made container behind.
     if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) return fail(Step::Prctl, "PR_SET_PDEATHSIG");

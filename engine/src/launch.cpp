@@ -158,7 +158,8 @@ Result<void> wait_for_exec(pid_t pid, int sync_fd, Fd& pty_master) {
         if (fd >= 0) pty_master.reset(fd);
         if (n == 0) return {};
         if (n == 1 && fd >= 0) continue;
-        waitpid(pid, nullptr, 0);
+        while (waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+        }
         if (n < 0) return errno_error("read container status", errno);
         if (static_cast<std::size_t>(n) != sizeof report) {
             return Error("short status from container");
@@ -169,7 +170,8 @@ Result<void> wait_for_exec(pid_t pid, int sync_fd, Fd& pty_master) {
 
 void abort_child(pid_t pid) {
     kill(pid, SIGKILL);
-    waitpid(pid, nullptr, 0);
+    while (waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+    }
 }
 
 }  // namespace

@@ -18,6 +18,9 @@ bool pivot_into_rootfs(const ChildPlan& p, int* root_fd);
 // path is resolved inside it.
 bool mount_all(ChildPlan& p, int root_fd);
 
+// Device nodes and /dev symlinks (after the /dev tmpfs is mounted).
+bool populate_dev(const ChildPlan& p, int root_fd);
+
 // Makes / read-only (the mount only: tmpfs and bind mounts under it keep their own flags).
 bool remount_root_readonly(int root_fd);
 

@@ -68,10 +68,12 @@ struct ChildPlan {
     bool no_new_privs = false;
     bool init = false;
     bool tty = false;
-    // Our own argv area (/proc/self/stat arg_start, arg_end): the init reaper blanks it so that
-    // /proc/1/cmdline inside shows "berth-init", not the host command line with its paths.
+    // Our own argv and environment areas (/proc/self/stat): the init reaper blanks them so that
+    // /proc/1/cmdline shows "berth-init" and /proc/1/environ nothing of the host.
     char* arg_start = nullptr;
     char* arg_end = nullptr;
+    char* env_start = nullptr;
+    char* env_end = nullptr;
 
     std::vector<std::string> args;
     std::vector<const char*> argv;  // null-terminated views of args

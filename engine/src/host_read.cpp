@@ -114,17 +114,17 @@ int current_oom_score_adj() {
     }
 }
 
-std::pair<std::uintptr_t, std::uintptr_t> own_argv_area() {
+ArgEnvArea own_arg_env_area() {
     int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return {0, 0};
+    if (fd < 0) return {};
     std::string text(4096, '\0');
     ssize_t n = read(fd, text.data(), text.size());
     close(fd);
-    if (n <= 0) return {0, 0};
+    if (n <= 0) return {};
     text.resize(static_cast<std::size_t>(n));
-    // Fields after the parenthesised comm start at field 3; arg_start and arg_end are 48 and 49.
+    // Fields after the parenthesised comm start at field 3; arg_start..env_end are 48..51.
     std::size_t pos = text.rfind(')');
-    if (pos == std::string::npos) return {0, 0};
+    if (pos == std::string::npos) return {};
     std::vector<std::string> fields;
     std::size_t start = pos + 2;
     while (start < text.size()) {
@@ -133,11 +133,12 @@ std::pair<std::uintptr_t, std::uintptr_t> own_argv_area() {
         fields.push_back(text.substr(start, end - start));
         start = end + 1;
     }
-    if (fields.size() < 47) return {0, 0};
+    if (fields.size() < 49) return {};
     try {
-        return {std::stoull(fields[45]), std::stoull(fields[46])};
+        return {std::stoull(fields[45]), std::stoull(fields[46]), std::stoull(fields[47]),
+                std::stoull(fields[48])};
     } catch (...) {
-        return {0, 0};
+        return {};
     }
 }
 

@@ -27,8 +27,12 @@ std::uint64_t current_hard_limit(int resource);
 int current_oom_score_adj();
 bool have_cap(int cap);
 
-// The [arg_start, arg_end) range of our command line from /proc/self/stat; {0, 0} when unknown.
-std::pair<std::uintptr_t, std::uintptr_t> own_argv_area();
+// Where our command line and environment live ([start, end) from /proc/self/stat fields 48-51);
+// all zero when unknown.
+struct ArgEnvArea {
+    std::uintptr_t arg_start = 0, arg_end = 0, env_start = 0, env_end = 0;
+};
+ArgEnvArea own_arg_env_area();
 
 // Our permitted capability set (what we can give the container).
 std::uint64_t permitted_caps();

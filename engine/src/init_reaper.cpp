@@ -45,11 +45,15 @@ void blocked_set(sigset_t* set) {
     _exit(failed_errno() == EACCES ? 126 : 127);
 }
 
-// Our argv still names the engine binary and its host paths; the forked command has its own copy
-// of memory, so blanking ours only changes what /proc/1/cmdline shows.
+// Our argv and environment still hold the engine's command line and host variables; the forked
+// command has its own copy of memory, so blanking ours only changes what /proc/1/cmdline and
+// /proc/1/environ show.
 void hide_host_command_line(const ChildPlan& p) {
     static const char kName[] = "berth-init";
     prctl(PR_SET_NAME, kName, 0, 0, 0);
+    if (p.env_start != nullptr && p.env_end > p.env_start) {
+        std::memset(p.env_start, 0, static_cast<std::size_t>(p.env_end - p.env_start));
+    }
     if (p.arg_start == nullptr || p.arg_end <= p.arg_start) return;
     const std::size_t len = static_cast<std::size_t>(p.arg_end - p.arg_start);
     std::memset(p.arg_start, 0, len);

@@ -107,9 +107,11 @@ void plan_process(const ContainerSpec& s, ChildPlan& p) {
     p.domainname = s.domainname;
     p.init = s.init;
     if (p.init) {
-        auto [start, end] = own_argv_area();
-        p.arg_start = reinterpret_cast<char*>(start);
-        p.arg_end = reinterpret_cast<char*>(end);
+        const auto area = own_arg_env_area();
+        p.arg_start = reinterpret_cast<char*>(area.arg_start);
+        p.arg_end = reinterpret_cast<char*>(area.arg_end);
+        p.env_start = reinterpret_cast<char*>(area.env_start);
+        p.env_end = reinterpret_cast<char*>(area.env_end);
     }
     p.tty = s.tty;
     p.no_new_privs = s.no_new_privileges;

@@ -1,12 +1,10 @@
+// The container's identity and capabilities, in the order runc's finalizeNamespace uses.
 #include <errno.h>
-#include <grp.h>
-#include <linux/capability.h>
 #include <sys/prctl.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
 #include "process_setup.hpp"
 #include "sync.hpp"
+#include "sys.hpp"
 
 namespace berth::engine::detail {
 namespace {
@@ -19,7 +17,7 @@ bool has(CapMask mask, int cap) {
 bool drop_bounding_set(const ChildPlan& p) {
     for (int cap = 0; cap <= p.last_cap; ++cap) {
         if (has(p.caps, cap)) continue;
-        if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL) {
+        if (sys().prctl(PR_CAPBSET_DROP, static_cast<unsigned long>(cap)) < 0 && errno != EINVAL) {
             return fail(Step::Capabilities, "bounding set");
         }
     }
@@ -28,21 +26,17 @@ bool drop_bounding_set(const ChildPlan& p) {
 
 bool set_ids(const ChildPlan& p) {
     const ExecUser& u = p.user;
-    if (setgroups(u.groups.size(), u.groups.data()) < 0) return fail(Step::Setgroups);
-    if (setresgid(u.gid, u.gid, u.gid) < 0) return fail(Step::SetId, "gid");
-    if (setresuid(u.uid, u.uid, u.uid) < 0) return fail(Step::SetId, "uid");
+    if (sys().setgroups(u.groups.size(), u.groups.data()) < 0) return fail(Step::Setgroups);
+    if (sys().setresgid(u.gid) < 0) return fail(Step::SetGid);
+    if (sys().setresuid(u.uid) < 0) return fail(Step::SetId);
     return true;
 }
 
 // Permitted and effective become the container's set. Inheritable stays empty (as in Docker
 // since CVE-2022-24769), so exec of a file with inheritable file caps gains nothing.
 bool set_capabilities(const ChildPlan& p) {
-    __user_cap_header_struct hdr{_LINUX_CAPABILITY_VERSION_3, 0};
-    __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {};
-    data[0].permitted = data[0].effective = static_cast<std::uint32_t>(p.caps);
-    data[1].permitted = data[1].effective = static_cast<std::uint32_t>(p.caps >> 32);
-    if (syscall(SYS_capset, &hdr, data) < 0) return fail(Step::Capabilities, "capset");
-    if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL) {
+    if (sys().capset(p.caps, 0) < 0) return fail(Step::Capabilities, "capset");
+    if (sys().prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL) < 0 && errno != EINVAL) {
         return fail(Step::Capabilities, "ambient");
     }
     return true;
@@ -53,14 +47,14 @@ bool set_capabilities(const ChildPlan& p) {
 bool drop_privileges(const ChildPlan& p) {
     if (!drop_bounding_set(p)) return false;
     // Keep the permitted set across the switch to a non-root uid; execve then recomputes it.
-    if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0) return fail(Step::Prctl, "PR_SET_KEEPCAPS");
+    if (sys().prctl(PR_SET_KEEPCAPS, 1) < 0) return fail(Step::Prctl, "PR_SET_KEEPCAPS");
     if (!set_ids(p)) return false;
     if (!set_capabilities(p)) return false;
-    if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0) return fail(Step::Prctl, "PR_SET_KEEPCAPS");
+    if (sys().prctl(PR_SET_KEEPCAPS, 0) < 0) return fail(Step::Prctl, "PR_SET_KEEPCAPS");
     // A credential change resets "dumpable" to suid_dumpable; keep /proc/<pid>/{exe,mem,fd} of
     // this pre-exec process closed to the container (CVE-2019-5736) until execve.
-    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) return fail(Step::Prctl, "PR_SET_DUMPABLE");
-    if (p.no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+    if (sys().prctl(PR_SET_DUMPABLE, 0) < 0) return fail(Step::Prctl, "PR_SET_DUMPABLE");
+    if (p.no_new_privs && sys().prctl(PR_SET_NO_NEW_PRIVS, 1) < 0) {
         return fail(Step::NoNewPrivs);
     }
     return true;

@@ -40,8 +40,8 @@ bool wait_for_parent(int sync_fd) {
 
 // The parent has written our uid/gid maps; become root of the new user namespace.
 bool become_ns_root() {
-    if (setresgid(0, 0, 0) < 0) return fail(Step::SetId, "gid 0");
-    if (setresuid(0, 0, 0) < 0) return fail(Step::SetId, "uid 0");
+    if (setresgid(0, 0, 0) < 0) return fail(Step::SetGid, "0");
+    if (setresuid(0, 0, 0) < 0) return fail(Step::SetId, "0");
     return true;
 }
 

@@ -8,6 +8,7 @@
 
 #include "process_setup.hpp"
 #include "sync.hpp"
+#include "sys.hpp"
 
 namespace berth::engine::detail {
 
@@ -22,10 +23,10 @@ bool close_fds_except(int keep_fd) {
 }
 
 bool enter_cwd(const ChildPlan& p) {
-    if (chdir(p.cwd.c_str()) < 0) return fail(Step::Chdir, p.cwd.c_str());
+    if (sys().chdir(p.cwd.c_str()) < 0) return fail(Step::Chdir, p.cwd.c_str());
     // getcwd reports "(unreachable)/..." or ENOENT when the cwd is outside our root.
     char buf[PATH_MAX];
-    if (getcwd(buf, sizeof buf) == nullptr) return fail(Step::VerifyCwd, p.cwd.c_str());
+    if (sys().getcwd(buf, sizeof buf) == nullptr) return fail(Step::VerifyCwd, p.cwd.c_str());
     if (buf[0] != '/') return fail(Step::VerifyCwd, p.cwd.c_str(), EPERM);
     return true;
 }

@@ -12,6 +12,7 @@
 #include "process_setup.hpp"
 #include "safe_path.hpp"
 #include "sync.hpp"
+#include "sys.hpp"
 
 namespace berth::engine::detail {
 namespace {
@@ -56,8 +57,7 @@ bool write_sysctls(const ChildPlan& p, int root_fd) {
 
 bool apply_rlimits(const ChildPlan& p) {
     for (const auto& r : p.rlimits) {
-        rlimit lim{static_cast<rlim_t>(r.soft), static_cast<rlim_t>(r.hard)};
-        if (setrlimit(static_cast<__rlimit_resource>(r.resource), &lim) < 0) {
+        if (sys().setrlimit(r.resource, r.soft, r.hard) < 0) {
             return fail(Step::Rlimit);
         }
     }

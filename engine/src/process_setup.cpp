@@ -12,14 +12,16 @@
 #include <cstring>
 
 #include "sync.hpp"
+#include "sys.hpp"
 
 namespace berth::engine::detail {
 
 bool set_names(const ChildPlan& p) {
-    if (!p.hostname.empty() && sethostname(p.hostname.data(), p.hostname.size()) < 0) {
+    if (!p.hostname.empty() && sys().sethostname(p.hostname.data(), p.hostname.size()) < 0) {
         return fail(Step::Hostname, p.hostname.c_str());
     }
-    if (!p.domainname.empty() && setdomainname(p.domainname.data(), p.domainname.size()) < 0) {
+    if (!p.domainname.empty() &&
+        sys().setdomainname(p.domainname.data(), p.domainname.size()) < 0) {
         return fail(Step::Domainname, p.domainname.c_str());
     }
     return true;

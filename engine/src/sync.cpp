@@ -15,6 +15,7 @@ ChildReport g_report;
 constexpr std::array<const char*, static_cast<int>(Step::Exec) + 1> kStepNames = {
     "wait for the parent",
     "setresuid",
+    "setresgid",
     "prctl",
     "setns",
     "make / private",
@@ -61,6 +62,10 @@ bool fail(Step step, const char* path, int err) {
         g_report.path[n] = '\0';
     }
     return false;
+}
+
+const ChildReport& last_report() {
+    return g_report;
 }
 
 int failed_errno() {

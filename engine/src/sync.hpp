@@ -11,6 +11,7 @@ namespace berth::engine::detail {
 enum class Step : int {
     SyncWait,
     SetId,
+    SetGid,
     Prctl,
     Setns,
     MountPrivate,
@@ -54,6 +55,9 @@ struct ChildReport {
 // Child side: remembers the failure (async-signal-safe, no allocation) and returns false, so
 // steps chain as `if (!x()) return false;`.
 bool fail(Step step, const char* path = nullptr, int err = -1);
+
+// Child side (and tests): the remembered failure.
+const ChildReport& last_report();
 
 // Child side: the errno of the remembered failure.
 int failed_errno();

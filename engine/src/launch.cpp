@@ -155,12 +155,13 @@ Result<void> wait_for_exec(pid_t pid, int sync_fd, Fd& pty_master) {
     for (;;) {
         int fd = -1;
         ssize_t n = receive(sync_fd, &report, &fd);
+        const int recv_errno = errno;
         if (fd >= 0) pty_master.reset(fd);
         if (n == 0) return {};
         if (n == 1 && fd >= 0) continue;
         while (waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
         }
-        if (n < 0) return errno_error("read container status", errno);
+        if (n < 0) return errno_error("read container status", recv_errno);
         if (static_cast<std::size_t>(n) != sizeof report) {
             return Error("short status from container");
         }
@@ -191,17 +192,19 @@ Result<Launched> launch(const ContainerSpec& spec, const Stdio& stdio) {
     }
     // With a closed stdin/stdout the socket could land on fd 0-2, which the child replaces with
     // its stdio; keep it above them.
-    for (int& fd : sv) {
-        if (fd > 2) continue;
-        int high = fcntl(fd, F_DUPFD_CLOEXEC, 3);
-        close(fd);
-        if (high < 0) return errno_error("socketpair", errno);
-        fd = high;
-    }
     Fd parent_end(sv[0]), child_end(sv[1]);
+    for (Fd* end : {&parent_end, &child_end}) {
+        if (end->get() > 2) continue;
+        int high = fcntl(end->get(), F_DUPFD_CLOEXEC, 3);
+        if (high < 0) return errno_error("socketpair", errno);
+        end->reset(high);
+    }
+    sv[0] = parent_end.get();
+    sv[1] = child_end.get();
     plan->sync_fd = sv[1];
 
     pid_t pid;
+    int clone_errno = 0;
     {
         JoinedNamespaces joined;
         auto entered = joined.enter(spec);
@@ -210,12 +213,13 @@ Result<Launched> launch(const ContainerSpec& spec, const Stdio& stdio) {
         // child's code ordinary; glibc no longer caches the pid, so getpid() stays right.
         pid = static_cast<pid_t>(
             syscall(SYS_clone, clone_flags(spec) | SIGCHLD, nullptr, nullptr, nullptr, 0));
+        clone_errno = errno;
         if (pid == 0) {
             close(sv[0]);
             detail::child_main(*plan);
         }
     }
-    if (pid < 0) return errno_error("clone", errno);
+    if (pid < 0) return errno_error("clone", clone_errno);
     child_end.reset();
     joined_mnt.reset();
 

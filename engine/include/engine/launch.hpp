@@ -11,7 +11,7 @@
 
 namespace berth::engine {
 
-// What the container's fds 0, 1 and 2 become; -1 keeps the caller's.
+// What the container's fds 0, 1 and 2 become; -1 keeps the caller's. Ignored with spec.tty.
 struct Stdio {
     int in = -1;
     int out = -1;
@@ -21,6 +21,9 @@ struct Stdio {
 struct Launched {
     pid_t pid = -1;                     // the container's PID 1, as seen from the caller
     std::vector<std::string> warnings;  // e.g. an rlimit clamped to the hard limit
+    // With spec.tty: the master side of the terminal allocated inside the container's devpts
+    // (its slave is the container's stdin/stdout/stderr and /dev/console). Owned by the caller.
+    int pty_master = -1;
 };
 
 // Creates the namespaces and the root filesystem, applies the spec and execs args[0]. Returns once
@@ -32,5 +35,9 @@ struct Launched {
 // multi-threaded process cannot safely do anything but async-signal-safe calls, and setns into
 // mount or user namespaces fails there.
 Result<Launched> launch(const ContainerSpec& spec, const Stdio& stdio = {});
+
+// The exit status a command-line tool reports for a launch error, as `docker run` does: 127 when
+// the executable was not found, 126 when it could not be executed, 125 for any other failure.
+int launch_failure_status(const Error& error);
 
 }  // namespace berth::engine

@@ -44,36 +44,42 @@ bool needs_quotes(const std::string& s) {
     return false;
 }
 
-std::string double_quoted(const std::string& s) {
-    std::string out = "\"";
+enum class Quoting { Yaml, Json };
+
+// Double-quoted text for YAML or JSON: the same short escapes, then each format's own spelling of
+// other control bytes; JSON also escapes <, > and & as Go's encoder does, so output stays
+// HTML-safe.
+void append_quoted(std::string& out, const std::string& s, Quoting q) {
+    out += '"';
     for (unsigned char c : s) {
-        switch (c) {
-            case '"':
-                out += "\\\"";
-                break;
-            case '\\':
-                out += "\\\\";
-                break;
-            case '\n':
-                out += "\\n";
-                break;
-            case '\t':
-                out += "\\t";
-                break;
-            case '\r':
-                out += "\\r";
-                break;
-            default:
-                if (c < 0x20 || c == 0x7f) {
-                    char buf[8];
-                    std::snprintf(buf, sizeof buf, "\\x%02X", c);
-                    out += buf;
-                } else {
-                    out += static_cast<char>(c);
-                }
+        const char* esc = c == '"'    ? "\\\""
+                          : c == '\\' ? "\\\\"
+                          : c == '\n' ? "\\n"
+                          : c == '\t' ? "\\t"
+                          : c == '\r' ? "\\r"
+                                      : nullptr;
+        char buf[8];
+        if (esc == nullptr && q == Quoting::Json &&
+            (c == '<' || c == '>' || c == '&' || c < 0x20)) {
+            std::snprintf(buf, sizeof buf, "\\u%04x", c);
+            esc = buf;
+        } else if (esc == nullptr && q == Quoting::Yaml && (c < 0x20 || c == 0x7f)) {
+            std::snprintf(buf, sizeof buf, "\\x%02X", c);
+            esc = buf;
+        }
+        if (esc != nullptr) {
+            out += esc;
+        } else {
+            out += static_cast<char>(c);
         }
     }
-    return out + "\"";
+    out += '"';
+}
+
+std::string double_quoted(const std::string& s) {
+    std::string out;
+    append_quoted(out, s, Quoting::Yaml);
+    return out;
 }
 
 // A literal block keeps multi-line text readable; it cannot carry trailing spaces on a line or
@@ -172,44 +178,7 @@ void write_node(std::string& out, const Node& n, int indent) {
 }
 
 void json_string(std::string& out, const std::string& s) {
-    out += '"';
-    for (unsigned char c : s) {
-        switch (c) {
-            case '"':
-                out += "\\\"";
-                break;
-            case '\\':
-                out += "\\\\";
-                break;
-            case '\n':
-                out += "\\n";
-                break;
-            case '\t':
-                out += "\\t";
-                break;
-            case '\r':
-                out += "\\r";
-                break;
-            case '<':
-                out += "\\u003c";
-                break;  // as Go's encoder does, so output stays HTML-safe
-            case '>':
-                out += "\\u003e";
-                break;
-            case '&':
-                out += "\\u0026";
-                break;
-            default:
-                if (c < 0x20) {
-                    char buf[8];
-                    std::snprintf(buf, sizeof buf, "\\u%04x", c);
-                    out += buf;
-                } else {
-                    out += static_cast<char>(c);
-                }
-        }
-    }
-    out += '"';
+    append_quoted(out, s, Quoting::Json);
 }
 
 void write_json(std::string& out, const Node& n, int indent, int depth) {

@@ -110,8 +110,7 @@ std::uint64_t shares_to_weight(std::uint64_t shares) {
     if (shares >= kMaxShares) return 10000;
     const double l = std::log2(static_cast<double>(shares));
     const double exponent = (l * l + 125 * l) / 612.0 - 7.0 / 34.0;
-    // The fit is exact at 1024 (10^2); without the nudge the float error makes ceil give 101.
-    return static_cast<std::uint64_t>(std::ceil(std::pow(10, exponent) - 1e-9));
+    return static_cast<std::uint64_t>(std::ceil(std::pow(10, exponent)));
 }
 
 std::uint64_t blkio_to_io_weight(std::uint64_t weight) {

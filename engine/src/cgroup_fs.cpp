@@ -151,20 +151,20 @@ Result<void> make_dir(const std::string& path) {
 
 Result<void> kill_all(const std::string& dir, std::chrono::milliseconds deadline) {
     if (!exists(dir)) return {};
-    Result<void> last;
+    Result<void> unreadable;
     const bool empty = poll_until(
         [&] {
             auto pids = read_procs(dir);
             if (!pids) {
-                last = pids.error();
-                return false;
+                unreadable = pids.error();
+                return true;  // waiting will not make it readable
             }
             for (pid_t pid : *pids) kill(pid, SIGKILL);
             return pids->empty();
         },
         deadline);
+    if (!unreadable) return unreadable;
     if (empty) return {};
-    if (!last) return last;
     return Error("kill processes of " + dir + ": still running after " +
                  std::to_string(deadline.count()) + " ms");
 }

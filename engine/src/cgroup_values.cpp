@@ -19,7 +19,7 @@ std::optional<int> parse_id(std::string_view s) {
 // Every id of `wanted` must be in `offered`; `what` is "CPUs" or "memory nodes".
 Result<void> check_subset(const std::string& wanted, const std::string& offered, const char* key,
                           const char* what) {
-    if (wanted.empty()) return {};
+    if (wanted.empty() || offered.empty()) return {};  // empty: the machine was not asked
     auto ids = parse_cpu_list(wanted);
     if (!ids) return ids.error();
     auto have = parse_cpu_list(offered);
@@ -209,3 +209,11 @@ std::string limit_or_max(std::optional<std::int64_t> v) {
 }
 
 }  // namespace berth::engine::cgroup
+
+namespace berth::engine {
+
+Result<void> check_resources(const Resources& resources) {
+    return cgroup::validate(resources, cgroup::HostLimits{});
+}
+
+}  // namespace berth::engine

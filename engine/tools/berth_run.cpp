@@ -455,32 +455,6 @@ int wait_container(pid_t pid) {
     return 125;
 }
 
-// The container's cgroup (with --cgroup or a limit): removed when berth-run ends, after an OOM
-// kill has been reported.
-class CgroupGuard {
-  public:
-    explicit CgroupGuard(std::unique_ptr<Cgroup> group) : group_(std::move(group)) {}
-    ~CgroupGuard() {
-        if (!group_) return;
-        if (auto gone = group_->destroy(); !gone) {
-            std::fprintf(stderr, "berth-run: %s\n", gone.error().message().c_str());
-        }
-    }
-    std::vector<std::string> procs_files() const {
-        return group_ ? group_->procs_files() : std::vector<std::string>{};
-    }
-    int finish(int status) {
-        if (!group_) return status;
-        if (auto oom = group_->oom_killed(); oom && *oom) {
-            std::fprintf(stderr, "berth-run: the container was OOM-killed\n");
-        }
-        return status;
-    }
-
-  private:
-    std::unique_ptr<Cgroup> group_;
-};
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -494,7 +468,7 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "berth-run: %s\n", group.error().message().c_str());
         return 125;
     }
-    CgroupGuard guard(std::move(*group));
+    berth::run::CgroupGuard guard(std::move(*group));
     auto launched = launch(parsed->spec, {}, guard.procs_files());
     if (!launched) {
         std::fprintf(stderr, "berth-run: %s\n", launched.error().message().c_str());

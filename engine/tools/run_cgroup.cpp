@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 
 namespace berth::run {
@@ -151,6 +152,25 @@ Result<std::unique_ptr<engine::Cgroup>> make_cgroup(CgroupRequest& request) {
         return applied.error();
     }
     return std::move(*group);
+}
+
+CgroupGuard::~CgroupGuard() {
+    if (!group_) return;
+    if (auto gone = group_->destroy(); !gone) {
+        std::fprintf(stderr, "berth-run: %s\n", gone.error().message().c_str());
+    }
+}
+
+std::vector<std::string> CgroupGuard::procs_files() const {
+    return group_ ? group_->procs_files() : std::vector<std::string>{};
+}
+
+int CgroupGuard::finish(int status) {
+    if (!group_) return status;
+    if (auto oom = group_->oom_killed(); oom && *oom) {
+        std::fprintf(stderr, "berth-run: the container was OOM-killed\n");
+    }
+    return status;
 }
 
 }  // namespace berth::run

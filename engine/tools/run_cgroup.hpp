@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "common/result.hpp"
 #include "engine/cgroups.hpp"
@@ -27,5 +28,21 @@ Result<void> apply_cgroup_option(int opt, const std::string& arg, CgroupRequest&
 // Detects the machine's layout, creates the cgroup and applies the limits; removed again when
 // applying fails. Null when no cgroup was asked for.
 Result<std::unique_ptr<engine::Cgroup>> make_cgroup(CgroupRequest& request);
+
+// The container's cgroup: removed when berth-run ends (errors on stderr), after an OOM kill has
+// been reported.
+class CgroupGuard {
+  public:
+    explicit CgroupGuard(std::unique_ptr<engine::Cgroup> group) : group_(std::move(group)) {}
+    CgroupGuard(const CgroupGuard&) = delete;
+    CgroupGuard& operator=(const CgroupGuard&) = delete;
+    ~CgroupGuard();
+    std::vector<std::string> procs_files() const;
+    // Passes the container's exit status through, saying on stderr when it was an OOM kill.
+    int finish(int status);
+
+  private:
+    std::unique_ptr<engine::Cgroup> group_;
+};
 
 }  // namespace berth::run

@@ -76,7 +76,7 @@ Result<void> Errors::result(const std::string& context) const {
     if (errors_.empty()) return {};
     std::string all;
     for (const auto& e : errors_) all += (all.empty() ? "" : "; ") + e.message();
-    return Error(context + ": " + all, errors_.front().errnum());
+    return Error(context.empty() ? all : context + ": " + all, errors_.front().errnum());
 }
 
 bool exists(const std::string& path) {
@@ -176,8 +176,7 @@ Result<void> remove_tree(const std::string& dir) {
     if (int err = remove_dir(dir); err != 0 && err != ENOENT) {
         errors.add(errno_error("remove cgroup " + dir, err));
     }
-    if (errors.empty()) return {};
-    return errors.result("remove " + dir);
+    return errors.result("");
 }
 
 }  // namespace berth::engine::cgroup

@@ -22,7 +22,8 @@ class Errors {
         if (!r) add(r.error());
     }
     bool empty() const { return errors_.empty(); }
-    // One Error holding every message, joined by "; ", with the first errno.
+    // One Error holding every message, joined by "; ", with the first errno; `context` (if not
+    // empty) prefixes them.
     Result<void> result(const std::string& context) const;
 
   private:

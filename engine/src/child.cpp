@@ -99,6 +99,7 @@ bool setup(ChildPlan& p) {
     if (p.user_ns && prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) {
         return fail(Step::Prctl, "PR_SET_PDEATHSIG");
     }
+    if (p.unshare_cgroupns && unshare(CLONE_NEWCGROUP) < 0) return fail(Step::Unshare, "cgroup");
 
     int root_fd = -1;
     if (!setup_rootfs(p, &root_fd)) return false;

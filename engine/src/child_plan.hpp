@@ -40,6 +40,9 @@ struct ChildPlan {
     bool user_ns = false;
     int join_mnt_fd = -1;  // joining a mount namespace skips the whole rootfs setup
     bool new_net = false;
+    // A new cgroup namespace is made by the child after the parent has moved it into its cgroup,
+    // so that the namespace's root is the container's cgroup and not the launcher's.
+    bool unshare_cgroupns = false;
 
     // Root filesystem.
     std::string rootfs;        // the directory pivot_root enters (merged_dir or rootfs_dir)

@@ -63,7 +63,7 @@ const char* ns_file(Namespace kind) {
     return "";
 }
 
-int clone_flags(const ContainerSpec& s) {
+int clone_flags(const ContainerSpec& s, bool defer_cgroupns) {
     const auto& ns = s.namespaces;
     auto fresh = [&](bool want, Namespace kind, int flag) {
         return want && !ns.join.count(kind) ? flag : 0;
@@ -73,7 +73,8 @@ int clone_flags(const ContainerSpec& s) {
            fresh(ns.ipc, Namespace::Ipc, CLONE_NEWIPC) |
            fresh(ns.pid, Namespace::Pid, CLONE_NEWPID) |
            fresh(ns.net, Namespace::Net, CLONE_NEWNET) |
-           fresh(ns.cgroup, Namespace::Cgroup, CLONE_NEWCGROUP) | (ns.user ? CLONE_NEWUSER : 0);
+           fresh(ns.cgroup && !defer_cgroupns, Namespace::Cgroup, CLONE_NEWCGROUP) |
+           (ns.user ? CLONE_NEWUSER : 0);
 }
 
 // Joined net/ipc/uts/pid namespaces are entered by the parent around clone(): the child then
@@ -117,7 +118,23 @@ Result<int> open_joined_mnt(const ContainerSpec& s) {
     return fd;
 }
 
-Result<void> release_child(const ContainerSpec& s, pid_t pid, int sync_fd) {
+// cgroup.procs takes the pid as the writer sees it, which is why the parent does this.
+Result<void> join_cgroups(pid_t pid, const std::vector<std::string>& procs_files) {
+    const std::string text = std::to_string(pid);
+    for (const auto& file : procs_files) {
+        int fd = open(file.c_str(), O_WRONLY | O_CLOEXEC);
+        if (fd < 0) return errno_error("join cgroup " + file, errno);
+        ssize_t n = write(fd, text.data(), text.size());
+        int err = errno;
+        close(fd);
+        if (n < 0) return errno_error("join cgroup " + file, err);
+    }
+    return {};
+}
+
+Result<void> release_child(const ContainerSpec& s, pid_t pid, int sync_fd,
+                           const std::vector<std::string>& procs_files) {
+    if (auto joined = join_cgroups(pid, procs_files); !joined) return joined;
     if (s.namespaces.user) {
         auto maps = write_id_maps(pid, s.namespaces.uid_map, s.namespaces.gid_map, geteuid() != 0);
         if (!maps) return maps;
@@ -178,9 +195,17 @@ void abort_child(pid_t pid) {
 }  // namespace
 
 Result<Launched> launch(const ContainerSpec& spec, const Stdio& stdio) {
+    return launch(spec, stdio, {});
+}
+
+Result<Launched> launch(const ContainerSpec& spec, const Stdio& stdio,
+                        const std::vector<std::string>& cgroup_procs_files) {
     Launched out;
     auto plan = detail::build_plan(spec, stdio, out.warnings);
     if (!plan) return plan.error();
+    const bool defer_cgroupns = spec.namespaces.cgroup && !cgroup_procs_files.empty() &&
+                                !spec.namespaces.join.count(Namespace::Cgroup);
+    plan->unshare_cgroupns = defer_cgroupns;
     auto mnt_fd = open_joined_mnt(spec);
     if (!mnt_fd) return mnt_fd.error();
     Fd joined_mnt(*mnt_fd);
@@ -211,8 +236,8 @@ Result<Launched> launch(const ContainerSpec& spec, const Stdio& stdio) {
         if (!entered) return entered.error();
         // A raw clone behaves like fork (the child runs on a copy of our stack), which keeps the
         // child's code ordinary; glibc no longer caches the pid, so getpid() stays right.
-        pid = static_cast<pid_t>(
-            syscall(SYS_clone, clone_flags(spec) | SIGCHLD, nullptr, nullptr, nullptr, 0));
+        pid = static_cast<pid_t>(syscall(SYS_clone, clone_flags(spec, defer_cgroupns) | SIGCHLD,
+                                         nullptr, nullptr, nullptr, 0));
         clone_errno = errno;
         if (pid == 0) {
             close(sv[0]);
@@ -223,7 +248,7 @@ Result<Launched> launch(const ContainerSpec& spec, const Stdio& stdio) {
     child_end.reset();
     joined_mnt.reset();
 
-    auto released = release_child(spec, pid, parent_end.get());
+    auto released = release_child(spec, pid, parent_end.get(), cgroup_procs_files);
     if (!released) {
         abort_child(pid);
         return released.error();

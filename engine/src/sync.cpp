@@ -18,6 +18,7 @@ constexpr std::array<const char*, static_cast<int>(Step::Exec) + 1> kStepNames =
     "setresgid",
     "prctl",
     "setns",
+    "unshare",
     "make / private",
     "mount overlay",
     "bind rootfs",

@@ -14,6 +14,7 @@ enum class Step : int {
     SetGid,
     Prctl,
     Setns,
+    Unshare,
     MountPrivate,
     MountOverlay,
     BindRootfs,

@@ -19,6 +19,7 @@
 
 #include "engine/launch.hpp"
 #include "engine/limits.hpp"
+#include "run_cgroup.hpp"
 
 namespace {
 
@@ -226,6 +227,7 @@ Result<void> apply_number_opt(int opt, const std::string& arg, ContainerSpec& s)
 struct Parsed {
     ContainerSpec spec;
     bool userns = false;
+    berth::run::CgroupRequest cgroup;
 };
 
 Result<void> apply_option(int opt, const std::string& arg, Parsed& p) {
@@ -335,18 +337,30 @@ Result<void> apply_option(int opt, const std::string& arg, Parsed& p) {
     return Error("unknown option");
 }
 
-Result<ContainerSpec> parse_args(int argc, char** argv) {
+std::vector<option> all_options() {
+    std::vector<option> all;
+    for (const option* o = kOptions; o->name; ++o) all.push_back(*o);
+    for (const option* o = berth::run::kCgroupOptions; o->name; ++o) all.push_back(*o);
+    all.push_back({nullptr, 0, nullptr, 0});
+    return all;
+}
+
+Result<Parsed> parse_args(int argc, char** argv) {
     Parsed p;
     p.spec.env = {};
     int opt;
     opterr = 0;
-    while ((opt = getopt_long(argc, argv, "+h", kOptions, nullptr)) != -1) {
+    const auto options = all_options();
+    while ((opt = getopt_long(argc, argv, "+h", options.data(), nullptr)) != -1) {
         if (opt == 'h' || opt == kHelp) {
             std::fputs(kUsage, stdout);
+            std::fputs(berth::run::kCgroupUsage, stdout);
             std::exit(0);
         }
         if (opt == '?') return Error(std::string("unknown option ") + argv[optind - 1]);
-        auto r = apply_option(opt, optarg ? optarg : "", p);
+        auto r = berth::run::is_cgroup_option(opt)
+                     ? berth::run::apply_cgroup_option(opt, optarg ? optarg : "", p.cgroup)
+                     : apply_option(opt, optarg ? optarg : "", p);
         if (!r) return r.error();
     }
     for (int i = optind; i < argc; ++i) p.spec.args.emplace_back(argv[i]);
@@ -361,7 +375,7 @@ Result<ContainerSpec> parse_args(int argc, char** argv) {
     ns.user = p.userns;
     if (p.userns && ns.uid_map.empty()) ns.uid_map = {{0, 100000, 65536}};
     if (p.userns && ns.gid_map.empty()) ns.gid_map = {{0, 100000, 65536}};
-    return p.spec;
+    return p;
 }
 
 volatile sig_atomic_t g_child = 0;
@@ -444,12 +458,18 @@ int wait_container(pid_t pid) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    auto spec = parse_args(argc, argv);
-    if (!spec) {
-        std::fprintf(stderr, "berth-run: %s\n%s", spec.error().message().c_str(), kUsage);
+    auto parsed = parse_args(argc, argv);
+    if (!parsed) {
+        std::fprintf(stderr, "berth-run: %s\n%s", parsed.error().message().c_str(), kUsage);
         return 125;
     }
-    auto launched = launch(*spec);
+    auto group = berth::run::make_cgroup(parsed->cgroup);
+    if (!group) {
+        std::fprintf(stderr, "berth-run: %s\n", group.error().message().c_str());
+        return 125;
+    }
+    berth::run::CgroupGuard guard(std::move(*group));
+    auto launched = launch(parsed->spec, {}, guard.procs_files());
     if (!launched) {
         std::fprintf(stderr, "berth-run: %s\n", launched.error().message().c_str());
         return launch_failure_status(launched.error());
@@ -468,5 +488,5 @@ int main(int argc, char** argv) {
         proxy_terminal(launched->pty_master);
         close(launched->pty_master);
     }
-    return wait_container(launched->pid);
+    return guard.finish(wait_container(launched->pid));
 }

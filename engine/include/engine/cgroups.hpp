@@ -81,6 +81,11 @@ class CgroupManager {
     virtual Result<std::unique_ptr<Cgroup>> open(const std::string& name) = 0;
 };
 
+// The checks that need no machine, made again by Cgroup::apply() with the machine's CPUs and
+// memory nodes: Docker's 6 MB memory floor, swap at least memory, shares 2..262144, blkio weights
+// 10..1000, cpu period 1 ms..1 s. Messages say the valid range.
+Result<void> check_resources(const Resources& resources);
+
 // Looks at `root` (normally /sys/fs/cgroup): a v2 mount whose cgroup.controllers lists the
 // controllers means v2; per-controller directories mean v1. Tests pass a fake folder.
 Result<std::unique_ptr<CgroupManager>> detect_cgroups(const std::string& root = "/sys/fs/cgroup");

@@ -36,6 +36,15 @@ struct Launched {
 // mount or user namespaces fails there.
 Result<Launched> launch(const ContainerSpec& spec, const Stdio& stdio = {});
 
+// The same, with the container's PID 1 placed in a cgroup first: the parent writes the child's pid
+// into each of `cgroup_procs_files` (Cgroup::procs_files()) after clone and before the child is
+// released, so no code of the container runs outside its limits. A failed write kills the child
+// and is returned, e.g. `join cgroup /sys/fs/cgroup/cpuset/berth/x/cgroup.procs: No space left on
+// device`. With a new cgroup namespace (spec.namespaces.cgroup) the child creates it only after
+// the move, so its root is the container's cgroup.
+Result<Launched> launch(const ContainerSpec& spec, const Stdio& stdio,
+                        const std::vector<std::string>& cgroup_procs_files);
+
 // The exit status a command-line tool reports for a launch error, as `docker run` does: 127 when
 // the executable was not found, 126 when it could not be executed, 125 for any other failure.
 int launch_failure_status(const Error& error);

@@ -17,7 +17,12 @@ namespace {
 using namespace berth::engine;
 
 void report(int fd, const std::string& kind, const std::string& text) {
-    std::string line = kind + " " + text + "\n";
+    // One report per line: a message with a newline in it must not end it early.
+    std::string line = kind + " " + text;
+    for (char& c : line) {
+        if (c == '\n') c = ' ';
+    }
+    line += '\n';
     (void)!write(fd, line.data(), line.size());
 }
 

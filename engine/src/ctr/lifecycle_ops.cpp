@@ -57,6 +57,8 @@ std::string monitor_binary() {
     for (int fd = 0; fd < 3; ++fd) dup2(null_fd, fd);
     dup2(report_fd, 3);
     close_range(4, ~0U, 0);
+    // The monitor may live for months: it must not pin the caller's cwd (and its mount).
+    if (chdir("/") < 0) _exit(127);
     const std::string dir = c.paths.dir;
     execl(binary.c_str(), "berth-monitor", "--dir", dir.c_str(), "--id", c.id.c_str(), "--sync-fd",
           "3", static_cast<char*>(nullptr));

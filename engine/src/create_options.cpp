@@ -145,13 +145,12 @@ Result<void> apply_memory(int id, const std::string& arg, Resources& r) {
     return {};
 }
 
-Result<void> apply_cpu(int id, const std::string& arg, Resources& r) {
+Result<void> apply_cpu(int id, const std::string& arg, CreateOptions& o) {
+    Resources& r = o.resources;
     if (id == kCpus) {
         auto v = parse_positive_double("cpus", arg);
         if (!v) return v.error();
-        const std::uint64_t period = r.cpu_period.value_or(100000);
-        r.cpu_period = period;
-        r.cpu_quota = static_cast<std::int64_t>(std::llround(*v * static_cast<double>(period)));
+        o.cpus = *v;
         return {};
     }
     if (id == kCpuShares) {
@@ -216,7 +215,7 @@ Result<void> apply_ctr_option(int id, const std::string& arg, CreateOptions& o) 
         case kCpuShares:
         case kCpuPeriod:
         case kCpuQuota:
-            return apply_cpu(id, arg, r);
+            return apply_cpu(id, arg, o);
         case kCpusetCpus: {
             auto v = highest_cpu(arg);
             if (!v) return v.error();
@@ -305,6 +304,14 @@ Result<CreateOptions> parse_create_options(const std::vector<std::string>& args)
         auto r = opt < kRunOptionIdEnd ? apply_run_option(opt, arg, run)
                                        : apply_ctr_option(opt, arg, out);
         if (!r) return r.error();
+    }
+    if (out.cpus && *out.cpus > 0) {  // 0, as in docker, means no limit
+        auto& r = out.resources;
+        if (r.cpu_quota) return Error("--cpus and --cpu-quota exclude each other");
+        const std::uint64_t period = r.cpu_period.value_or(100000);
+        r.cpu_period = period;
+        r.cpu_quota =
+            static_cast<std::int64_t>(std::llround(*out.cpus * static_cast<double>(period)));
     }
     std::vector<std::string> cmd(args.begin() + (optind - 1), args.end());
     if (cmd.empty()) return Error("no command given (create ID [OPTIONS] -- CMD [ARGS...])");

@@ -77,3 +77,10 @@ TEST(CreateOptions, CpusetLists) {
     EXPECT_FALSE(highest_cpu("1-2-3"));
     EXPECT_FALSE(highest_cpu(""));
 }
+
+TEST(CreateOptions, CpusUseThePeriodWhateverTheOrder) {
+    auto o = parse_create_options({"--cpus", "0.5", "--cpu-period", "50000", "--", "true"});
+    ASSERT_TRUE(o);
+    EXPECT_EQ(*o->resources.cpu_quota, 25000);
+    EXPECT_FALSE(parse_create_options({"--cpus", "1", "--cpu-quota", "5000", "--", "true"}));
+}

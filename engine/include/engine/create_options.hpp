@@ -4,6 +4,7 @@
 
 #include <csignal>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,9 @@ namespace berth::engine {
 struct CreateOptions {
     ContainerSpec spec;
     Resources resources;
+    // --cpus as given; resources.cpu_quota is derived from it and the period once all options
+    // are read, so --cpus 0.5 --cpu-period 50000 gives 25000 whatever the order.
+    std::optional<double> cpus;
     int stop_signal = SIGTERM;
     double stop_timeout = 10;        // seconds
     std::uint64_t log_max_size = 0;  // 0: never rotate

@@ -1,7 +1,9 @@
 // Loading a container from its folder and deriving its status from the monitor and the files.
 #include <dirent.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -25,6 +27,18 @@ const char* status_name(Status s) {
             return "exited";
     }
     return "unknown";
+}
+
+FolderLock::FolderLock(const std::string& dir) {
+    fd_ = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd_ >= 0) {
+        while (flock(fd_, LOCK_EX) < 0 && errno == EINTR) {
+        }
+    }
+}
+
+FolderLock::~FolderLock() {
+    if (fd_ >= 0) close(fd_);
 }
 
 Result<void> validate_id(const std::string& id) {

@@ -30,6 +30,20 @@ struct Container {
     Status status = Status::Created;
 };
 
+// An exclusive flock(2) on the container's folder for the verbs that change it (start, stop, rm),
+// so that two of them at once (two `start`s spawning two monitors) run one after the other.
+// Released when the object goes.
+class FolderLock {
+  public:
+    explicit FolderLock(const std::string& dir);
+    ~FolderLock();
+    FolderLock(const FolderLock&) = delete;
+    FolderLock& operator=(const FolderLock&) = delete;
+
+  private:
+    int fd_ = -1;
+};
+
 // Ids become folder and cgroup names: letters, digits, '_', '.', '-', not starting with a
 // punctuation mark, at most 64 characters.
 Result<void> validate_id(const std::string& id);

@@ -143,6 +143,8 @@ Result<void> create(const std::string& root, const std::string& id,
 }
 
 Result<void> start(const std::string& root, const std::string& id) {
+    if (auto r = validate_id(id); !r) return r;
+    FolderLock lock(root + "/" + id);
     auto c = load(root, id);
     if (!c) return c.error();
     if (c->status == Status::Running || c->status == Status::Paused) {
@@ -163,6 +165,8 @@ Result<void> start(const std::string& root, const std::string& id) {
 
 Result<void> stop(const std::string& root, const std::string& id, std::optional<double> timeout,
                   std::string& out) {
+    if (auto r = validate_id(id); !r) return r;
+    FolderLock lock(root + "/" + id);
     auto c = load(root, id);
     if (!c) return c.error();
     if (c->status != Status::Running && c->status != Status::Paused) return {};

@@ -53,6 +53,8 @@ void kill_and_wait(const Container& c) {
 }  // namespace
 
 Result<void> remove(const std::string& root, const std::string& id, bool force) {
+    if (auto r = validate_id(id); !r) return r;
+    FolderLock lock(root + "/" + id);
     auto c = load(root, id);
     if (!c) return c.error();
     const bool running = c->status == Status::Running || c->status == Status::Paused;

@@ -25,6 +25,11 @@ class AttachServer {
     void add_pollfds(std::vector<pollfd>& fds) const;
     void handle(const std::vector<pollfd>& fds);
     void close_all();
+    // The stdin fd was closed by its owner (the pty master at hang-up): input is discarded now.
+    void forget_stdin() {
+        stdin_fd_ = -1;
+        pending_.clear();
+    }
 
   private:
     static constexpr std::size_t kMaxClients = 16;

@@ -96,6 +96,10 @@ void poll_once(Monitor& m, LoopState& st) {
     for (std::size_t i = 0; i < st.outputs.size(); ++i) {
         const bool ready = fds[1 + i].revents & (POLLIN | POLLHUP | POLLERR);
         if (ready && !drain(st.outputs[i], *m.log)) {
+            if (st.outputs[i].fd == m.pipes.pty_master) {
+                m.attach.forget_stdin();  // before the fd number can be reused
+                m.pipes.pty_master = -1;
+            }
             close(st.outputs[i].fd);
             continue;
         }
@@ -136,7 +140,7 @@ int run_until_exit(Monitor& m) {
     while (!done(st)) poll_once(m, st);
     for (auto& o : st.outputs) {
         o.lines.finish([&](std::string_view line) { m.log->write(o.stream, line); });
-        if (o.fd != m.pipes.pty_master) close(o.fd);
+        close(o.fd);
     }
     m.log->flush();
     m.attach.close_all();

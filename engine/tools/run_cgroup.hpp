@@ -1,4 +1,5 @@
-// berth-run's cgroup options: --cgroup NAME and the docker-run style limits.
+// berth-run's cgroup: --cgroup NAME and the limits berth-ctr create takes (create_options.hpp),
+// parsed by the same code so the two tools read every limit the same way.
 #pragma once
 
 #include <getopt.h>
@@ -9,17 +10,21 @@
 
 #include "common/result.hpp"
 #include "engine/cgroups.hpp"
+#include "engine/create_options.hpp"
+#include "engine/run_options.hpp"
 
 namespace berth::run {
 
 struct CgroupRequest {
     std::string name;  // berth/<name>; defaults to run-<pid> when a limit is given
-    engine::Resources resources;
+    engine::CreateOptions limits;
     bool wanted = false;
 };
 
-constexpr int kFirstCgroupOption = 512;
-extern const option kCgroupOptions[];  // terminated by a zero entry
+constexpr int kCgroupOption = engine::kCreateOptionIdEnd;
+
+// --cgroup and the limit options, without the terminating zero entry.
+std::vector<option> cgroup_option_table();
 extern const char* const kCgroupUsage;
 
 bool is_cgroup_option(int opt);

@@ -5,7 +5,7 @@
 # and sources this file, which sources lib.bash (root check, busybox rootfs in $ROOTFS, assertions,
 # exit trap) and adds what it takes to drive berth-ctr: every container lives under a private
 # --root ($CTR_ROOT), its ID is unique to the script run ($ID_PREFIX-NAME), and the exit trap removes
-# every container the script created even when an assertion or berth-ctr itself failed: `rm -f`, then
+# every container the script created even when an assertion or berth-ctr itself failed: `rm ID -f`, then
 # any monitor still alive, then any cgroup still present under berth/ (thawed and emptied first); the
 # mounts and folders under $T go with lib.bash's own cleanup.
 #
@@ -167,7 +167,7 @@ procs_naming() {
         pid=${f#/proc/}
         pid=${pid%/cmdline}
         [[ $pid == "$$" || $pid == "$BASHPID" ]] && continue
-        cmd=$(tr '\0' ' ' <"$f" 2>/dev/null) || continue
+        cmd=$(tr '\0' ' ' 2>/dev/null <"$f") || continue
         [[ $cmd == *"$1"* ]] && echo "$pid"
     done
     return 0
@@ -184,10 +184,10 @@ expect_nothing_left() {
     m=$(ctr_mounts "$id")
     [[ -z $m ]] && : || fail "$what: the host mount table still holds [$m]"
     if [[ -n ${MONITOR[$id]:-} ]] && alive "${MONITOR[$id]}"; then
-        fail "$what: its monitor (pid ${MONITOR[$id]}) is still running: $(tr '\0' ' ' <"/proc/${MONITOR[$id]}/cmdline" 2>/dev/null)"
+        fail "$what: its monitor (pid ${MONITOR[$id]}) is still running: $(tr '\0' ' ' 2>/dev/null <"/proc/${MONITOR[$id]}/cmdline")"
     fi
     for p in $(procs_naming "$id"); do
-        alive "$p" && fail "$what: process $p still names it: $(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null)"
+        alive "$p" && fail "$what: process $p still names it: $(tr '\0' ' ' 2>/dev/null <"/proc/$p/cmdline")"
     done
     [[ ! -e $CTR_ROOT/$id ]] || fail "$what: its state folder $CTR_ROOT/$id remains: $(ls -A "$CTR_ROOT/$id" 2>&1 | tr '\n' ' ')"
     local listing
@@ -217,12 +217,13 @@ remove_cgroup() {
     done < <(find "$1" -depth -type d 2>/dev/null)
 }
 
-# The exit trap's part: whatever berth-ctr rm -f leaves of our containers goes by hand.
+# The exit trap's part: whatever `berth-ctr rm ID -f` leaves of our containers goes by hand.
 ctr_cleanup() {
     local id pid f
     set +e
     for id in "${!CREATED[@]}"; do
-        timeout -k 2 15 "$BERTH_CTR" --root "$CTR_ROOT" rm -f "$id" </dev/null >/dev/null 2>&1
+        timeout -k 2 15 "$BERTH_CTR" --root "$CTR_ROOT" rm "$id" -f </dev/null >/dev/null 2>&1 ||
+            timeout -k 2 15 "$BERTH_CTR" --root "$CTR_ROOT" rm -f "$id" </dev/null >/dev/null 2>&1
     done
     for id in "${!CREATED[@]}"; do
         local -a pids=()

@@ -47,7 +47,7 @@ if wait_status "$id" running; then
     expect_contains "$ERR" "$id" "the refusal names the container"
     expect_eq "$(inspect_field "$id" status)" running "status after the refused rm"
     alive "$pid" || fail "the refused rm stopped the container's PID 1 ($pid)"
-    ctr rm -f "$id"
+    ctr rm "$id" -f
     expect_rc 0
     ctr_pid_gone "$pid" "after rm -f of a running container" || true
     expect_nothing_left "$id" "after rm -f of a running container"
@@ -62,7 +62,7 @@ if wait_status "$id" running; then
     ctr pause "$id"
     expect_rc 0
     expect_eq "$(inspect_field "$id" status)" paused "inspect status"
-    ctr rm -f "$id"
+    ctr rm "$id" -f
     expect_rc 0
     ctr_pid_gone "$pid" "after rm -f of a paused container" || true
     expect_nothing_left "$id" "after rm -f of a paused container"
@@ -77,7 +77,7 @@ if wait_status "$id" running; then
     for d in $(cgroups_of "$id"); do
         mkdir -p "$d/sub/leaf" || fail "cannot make $d/sub/leaf"
     done
-    ctr rm -f "$id"
+    ctr rm "$id" -f
     expect_rc 0
     ctr_pid_gone "$pid" "after rm -f" || true
     expect_nothing_left "$id" "after rm -f of a container with sub-cgroups"
@@ -92,9 +92,9 @@ expect_ne "$(inspect_field "$id" status)" running "status after the failed start
 expect_eq "$(cgroups_of "$id")" "" "cgroups left by the failed start"
 expect_eq "$(ctr_mounts "$id")" "" "mounts left by the failed start"
 for p in $(procs_naming "$id"); do
-    alive "$p" && fail "process $p still runs after the failed start: $(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null)"
+    alive "$p" && fail "process $p still runs after the failed start: $(tr '\0' ' ' 2>/dev/null <"/proc/$p/cmdline")"
 done
-ctr rm -f "$id"
+ctr rm "$id" -f
 expect_rc 0
 expect_nothing_left "$id" "after rm -f of the container that failed to start"
 

@@ -88,7 +88,7 @@ expect_rc 0
 ctr exec "$id" -- /bin/true
 expect_rc 0
 
-ctr rm -f "$id"
+ctr rm "$id" -f
 expect_rc 0
 expect_nothing_left "$id" "after rm -f"
 

@@ -68,18 +68,21 @@ expect_rc 0
 if wait_status "$id" running; then
     expect_eq "$(cgroup_file "$id" cpu cpu.cfs_period_us)" 100000 "cpu.cfs_period_us"
     expect_eq "$(cgroup_file "$id" cpu cpu.cfs_quota_us)" 50000 "cpu.cfs_quota_us"
+    # Each reading is placed at the middle of the stats call that made it.
+    before=$(now_us)
     ctr stats "$id"
+    t0=$(((before + $(now_us)) / 2))
     expect_rc 0
     u0=$(json_field "$OUT" cpu_usage_ns)
-    t0=$(now_us)
     # The measurement window: at least 2 s of wall time, measured, not assumed.
     while (($(now_us) - t0 < 2000000)); do
         sleep 0.1
     done
+    before=$(now_us)
     ctr stats "$id"
+    t1=$(((before + $(now_us)) / 2))
     expect_rc 0
     u1=$(json_field "$OUT" cpu_usage_ns)
-    t1=$(now_us)
     direct=$(cat "$CG/cpuacct/berth/$id/cpuacct.usage" 2>&1 || true)
     if [[ $u0 =~ ^[0-9]+$ && $u1 =~ ^[0-9]+$ ]]; then
         pct=$(((u1 - u0) / 10 / (t1 - t0)))  # ns / (us * 1000) * 100
@@ -96,7 +99,7 @@ if wait_status "$id" running; then
         fail "stats cpu_usage_ns is not a number: [$u0] then [$u1]"
     fi
 fi
-ctr rm -f "$id"
+ctr rm "$id" -f
 expect_rc 0
 
 t "cpuset: --cpuset-cpus 0 --cpuset-mems 0 gives Cpus_allowed_list 0 and Mems_allowed_list 0"
@@ -187,7 +190,7 @@ else
         expect_contains " $(cgroup_file "$id" blkio blkio.throttle.write_iops_device) " " $majmin 200 " \
             "blkio.throttle.write_iops_device ($dev is $majmin)"
     fi
-    ctr rm -f "$id"
+    ctr rm "$id" -f
     expect_rc 0
 fi
 

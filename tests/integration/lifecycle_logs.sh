@@ -140,7 +140,7 @@ if wait_status "$id" exited 240; then
     expect_eq "$(check_json_log "$T/sample" | sort | uniq -c | sed 's/^ *//')" "4 stdout $line" \
         "the first and last entries, parsed"
 fi
-ctr rm -f "$id"
+ctr rm "$id" -f
 expect_rc 0
 
 finish

@@ -54,7 +54,7 @@ if wait_count_above "$s" 0 && wait_count_above "$s" "$(count_of "$s")"; then
     expect_eq "$(cat "$CG/freezer/berth/$id/freezer.state" 2>&1)" THAWED "freezer.state of berth/$id"
     wait_count_above "$s" "$b" 5 || true
 fi
-ctr rm -f "$id"
+ctr rm "$id" -f
 expect_rc 0
 
 t "stop: a shell trapping SIGTERM stops in under 1 s with its own exit code"

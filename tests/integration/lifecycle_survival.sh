@@ -80,7 +80,7 @@ if wait_for_file "$T/start.rc" "$CTR_TIMEOUT"; then
         fi
     fi
 fi
-ctr rm -f "$id"
+ctr rm "$id" -f
 expect_rc 0
 expect_nothing_left "$id" "after rm -f"
 

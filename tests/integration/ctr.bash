@@ -43,8 +43,11 @@ ctr() {
     create | run) [[ -n ${2:-} ]] && CREATED[$2]=1 ;;
     esac
     RC=0
-    timeout -k 5 "$CTR_TIMEOUT" "$BERTH_CTR" --root "$CTR_ROOT" "$@" \
-        >"$T/.ctr.out" 2>"$T/.ctr.err" </dev/null || RC=$?
+    # The braces take bash's own "Killed" notice when the command (as with exec) dies by a signal.
+    {
+        timeout -k 5 "$CTR_TIMEOUT" "$BERTH_CTR" --root "$CTR_ROOT" "$@" \
+            >"$T/.ctr.out" 2>"$T/.ctr.err" </dev/null
+    } 2>/dev/null || RC=$?
     OUT=$(<"$T/.ctr.out")
     ERR=$(<"$T/.ctr.err")
     if ((RC == 124)); then

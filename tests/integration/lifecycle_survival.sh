@@ -35,12 +35,12 @@ ctr create "$id" --rootfs "$ROOTFS" --log-max-size 0 --bind "$s:/s" -- /bin/sh -
     exit 23'
 expect_rc 0
 # A session of its own: the SIGKILL below goes to every process of its group, as a killed daemon's
-# unit would. The monitor, started detached, is not one of them.
+# unit would. The monitor, started detached, is not one of them. The starting shell is not this
+# script's child (the subshell around it exits at once), so its death is not reported here.
 LAST_CMD="berth-ctr start $id (from a parent shell)"
-setsid bash -c 'echo $$ >"$4.pid"
+(setsid bash -c 'echo $$ >"$4.pid"
     "$1" --root "$2" start "$3" >"$4.out" 2>"$4.err" </dev/null; echo $? >"$4.tmp"; mv "$4.tmp" "$4"
-    exec sleep 1000' starter "$BERTH_CTR" "$CTR_ROOT" "$id" "$T/start.rc" </dev/null >/dev/null 2>&1 &
-LIVE[$!]=1
+    exec sleep 1000' starter "$BERTH_CTR" "$CTR_ROOT" "$id" "$T/start.rc" </dev/null >/dev/null 2>&1 &)
 if wait_for_file "$T/start.rc" "$CTR_TIMEOUT"; then
     starter=$(<"$T/start.rc.pid")
     LIVE[$starter]=1

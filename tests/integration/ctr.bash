@@ -201,23 +201,34 @@ expect_nothing_left() {
     return 0
 }
 
-# remove_cgroup DIR: thaws, kills every member of, and removes DIR and the cgroups below it.
-remove_cgroup() {
-    local d deadline pid
-    while IFS= read -r d; do
+# remove_cgroups ID: empties and removes every cgroup berth/ID (and those below it) in every
+# hierarchy. All freezers are thawed first: a SIGKILL stays pending on a frozen task, so a frozen
+# cgroup never empties.
+remove_cgroups() {
+    local d pid left deadline=$((SECONDS + 10))
+    local -a dirs=()
+    mapfile -t dirs < <(for d in $(cgroups_of "$1"); do find "$d" -depth -type d 2>/dev/null; done)
+    ((${#dirs[@]} > 0)) || return 0
+    for d in "${dirs[@]}"; do
         [[ -e $d/freezer.state ]] && echo THAWED >"$d/freezer.state" 2>/dev/null
         [[ -e $d/cgroup.freeze ]] && echo 0 >"$d/cgroup.freeze" 2>/dev/null
-        for pid in $(cat "$d/cgroup.procs" 2>/dev/null); do
-            kill -KILL "$pid" 2>/dev/null
-        done
-        deadline=$((SECONDS + 5))
-        until rmdir "$d" 2>/dev/null || ((SECONDS >= deadline)); do
+    done
+    while :; do
+        left=
+        for d in "${dirs[@]}"; do
+            [[ -d $d ]] || continue
             for pid in $(cat "$d/cgroup.procs" 2>/dev/null); do
                 kill -KILL "$pid" 2>/dev/null
             done
-            sleep 0.05
+            rmdir "$d" 2>/dev/null || left+=" $d"
         done
-    done < <(find "$1" -depth -type d 2>/dev/null)
+        [[ -z $left ]] && return 0
+        if ((SECONDS >= deadline)); then
+            echo "cleanup: could not remove cgroup(s)$left" >&2
+            return 0
+        fi
+        sleep 0.05
+    done
 }
 
 # The exit trap's part: whatever `berth-ctr rm ID -f` leaves of our containers goes by hand.
@@ -237,15 +248,23 @@ ctr_cleanup() {
             pid=$(head -c 32 "$f" 2>/dev/null | tr -dc 0-9)
             [[ -n $pid && $pid != "$$" ]] && alive "$pid" && pids+=("$pid")
         done
+        # Or a "...pid" key of a JSON state file.
+        for f in "$CTR_ROOT/$id"/*.json; do
+            [[ -f $f ]] || continue
+            while read -r pid; do
+                [[ -n $pid && $pid != "$$" ]] && alive "$pid" && pids+=("$pid")
+            done < <(perl -MJSON::PP -e 'local $/; my $v = eval { decode_json(<STDIN>) };
+                exit 0 unless ref $v eq "HASH";
+                for (keys %$v) { print "$v->{$_}\n" if /pid/i && defined $v->{$_} && $v->{$_} =~ /^[1-9]\d*$/ }' <"$f" 2>/dev/null)
+        done
         while read -r pid; do
             [[ -n $pid ]] && pids+=("$pid")
         done < <(procs_naming "$id")
+        # The container's processes first (thawed, then killed), then the monitors and their children.
+        remove_cgroups "$id"
         for pid in "${pids[@]}"; do
             kill_tree "$pid"
         done
-        local d
-        for d in $(cgroups_of "$id"); do
-            remove_cgroup "$d"
-        done
+        remove_cgroups "$id"
     done
 }

@@ -34,7 +34,7 @@ ctr create "$id" --rootfs "$ROOTFS" --log-max-size 0 --bind "$s:/s" -- /bin/sh -
     done
     exit 23'
 expect_rc 0
-# A session of its own: the SIGKILL below goes to every process of its group, as a killed daemon's
+# Its own process group (setsid): the SIGKILL below goes to every process of its group, as a killed daemon's
 # unit would. The monitor, started detached, is not one of them. The starting shell is not this
 # script's child (the subshell around it exits at once), so its death is not reported here.
 LAST_CMD="berth-ctr start $id (from a parent shell)"

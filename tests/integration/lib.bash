@@ -36,6 +36,7 @@ CURRENT="setup"
 declare -A LIVE=() # berth-run processes and their deadline watchdogs not reaped yet
 CLEANUP_IPC=()    # SysV message queue ids made on the host
 CLEANUP_PATHS=()  # folders outside $T (escape targets in /tmp)
+CLEANUP_HOOKS=()  # functions run first by the exit trap (e.g. removing containers a script created)
 
 # Unmounts, leaf first, every mount in our mount namespace whose mount point is under $1.
 unmount_under() {
@@ -78,8 +79,11 @@ kill_tree() {
 }
 
 cleanup() {
-    local status=$? pid id p
+    local status=$? pid id p hook
     set +e
+    for hook in "${CLEANUP_HOOKS[@]}"; do
+        "$hook"
+    done
     for pid in "${!LIVE[@]}"; do
         kill_tree "$pid"
         wait "$pid" 2>/dev/null

@@ -61,12 +61,12 @@ expect_match "$OUT" $'^Cpus_allowed_list:\t0$' "Cpus_allowed_list"
 t "errors name the valid range and leave nothing"
 run_in --cgroup "$NAME" --memory 4194304 -- /bin/true
 expect_rc 125
-expect_contains "$ERR" "minimum memory limit allowed is 6MB" "stderr"
+expect_contains "$ERR" "the minimum is 6291456 bytes (6 MiB)" "stderr"
 run_in --cgroup "$NAME" --cpuset-cpus 4095 -- /bin/true
 expect_rc 125
 expect_match "$ERR" 'cpuset "4095": this machine has CPUs [0-9]' "stderr"
 run_in --cgroup "$NAME" --cpu-shares 1 -- /bin/true
-expect_contains "$ERR" "cpu shares 1: valid range is 2 to 262144" "stderr"
+expect_contains "$ERR" "want a whole number from 2 to 262144" "stderr"
 expect_eq "$(cg_left)" "" "cgroup folders left after the failures"
 
 finish

@@ -105,17 +105,20 @@ expect_rc 0
 t "cpuset: --cpuset-cpus 0 --cpuset-mems 0 gives Cpus_allowed_list 0 and Mems_allowed_list 0"
 id=$(cid cpuset)
 s=$(shared_dir cpuset)
+# The cgroup goes away when the container ends, so its files are read while it waits for /s/go.
 run_ctr "$id" --cpuset-cpus 0 --cpuset-mems 0 --bind "$s:/s" -- /bin/sh -c '
-    cat /proc/self/status > /s/status.tmp && mv /s/status.tmp /s/status'
+    cat /proc/self/status > /s/status.tmp && mv /s/status.tmp /s/status
+    while [ ! -e /s/go ]; do :; done'
 expect_rc 0
-ctr wait "$id"
-expect_eq "$OUT" 0 "wait: exit code"
 if wait_for_file "$s/status"; then
     st=$(<"$s/status")
     expect_eq "$(status_field "$st" Cpus_allowed_list)" 0 "Cpus_allowed_list inside"
     expect_eq "$(status_field "$st" Mems_allowed_list)" 0 "Mems_allowed_list inside"
 fi
 expect_eq "$(cgroup_file "$id" cpuset cpuset.cpus)" 0 "cpuset.cpus of berth/$id"
+touch "$s/go"
+ctr wait "$id"
+expect_eq "$OUT" 0 "wait: exit code"
 ctr rm "$id"
 expect_rc 0
 
@@ -126,11 +129,12 @@ id=$(cid pids)
 s=$(shared_dir pids)
 run_ctr "$id" --pids-limit 10 --bind "$s:/s" -- /bin/sh -c '
     sh -c "i=0; while [ \$i -lt 20 ]; do sleep 100 & i=\$((i + 1)); echo \$i > /s/started; done" 2>/s/err
-    echo $? > /s/status'
+    echo $? > /s/status
+    while [ ! -e /s/go ]; do :; done'
 expect_rc 0
-ctr wait "$id"
-expect_eq "$OUT" 0 "wait: exit code of PID 1"
 if wait_for_file "$s/status"; then
+    # Read while the container runs: its cgroup goes away when it ends. The wait loop is a shell
+    # builtin, since every pid is taken.
     expect_eq "$(cgroup_file "$id" pids pids.max)" 10 "pids.max of berth/$id"
     started=$(cat "$s/started" 2>/dev/null || echo 0)
     echo "pids: $started sleeps started under --pids-limit 10"
@@ -139,6 +143,9 @@ if wait_for_file "$s/status"; then
     expect_ne "$(<"$s/status")" 0 "status of the forking shell"
     expect_contains "$(<"$s/err")" "Resource temporarily unavailable" "the failed fork's error"
 fi
+touch "$s/go"
+ctr wait "$id"
+expect_eq "$OUT" 0 "wait: exit code of PID 1"
 ctr rm "$id"
 expect_rc 0
 

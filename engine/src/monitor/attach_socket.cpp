@@ -16,14 +16,34 @@ AttachServer::~AttachServer() {
     close_all();
 }
 
+namespace {
+
+// sun_path holds 107 bytes; a deep state root (a build tree, a long container id) needs more. The
+// socket is then bound through an fd of its folder, /proc/self/fd/N/attach.sock, which the kernel
+// resolves to the same place.
+Result<std::string> bindable_path(const std::string& path, int& dir_fd) {
+    dir_fd = -1;
+    if (path.size() < sizeof(sockaddr_un{}.sun_path)) return path;
+    auto slash = path.rfind('/');
+    std::string dir = slash == std::string::npos ? "." : path.substr(0, slash);
+    dir_fd = open(dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (dir_fd < 0) return errno_error("open " + dir, errno);
+    std::string shorter = "/proc/self/fd/" + std::to_string(dir_fd) + "/" + path.substr(slash + 1);
+    if (shorter.size() >= sizeof(sockaddr_un{}.sun_path)) {
+        return Error("attach socket name too long: " + path);
+    }
+    return shorter;
+}
+
+}  // namespace
+
 Result<void> AttachServer::listen(const std::string& path, int stdin_fd) {
     sockaddr_un addr{};
     addr.sun_family = AF_UNIX;
-    if (path.size() >= sizeof addr.sun_path) {
-        return Error("attach socket path too long (" + std::to_string(path.size()) +
-                     " bytes, at most " + std::to_string(sizeof addr.sun_path - 1) + "): " + path);
-    }
-    std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+    int dir_fd = -1;
+    auto bind_path = bindable_path(path, dir_fd);
+    if (!bind_path) return bind_path.error();
+    std::memcpy(addr.sun_path, bind_path->c_str(), bind_path->size() + 1);
     listen_fd_ = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     if (listen_fd_ < 0) return errno_error("socket", errno);
     unlink(path.c_str());
@@ -31,7 +51,9 @@ Result<void> AttachServer::listen(const std::string& path, int stdin_fd) {
     mode_t old = umask(0177);
     int rc = bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
     umask(old);
-    if (rc < 0) return errno_error("bind " + path, errno);
+    int bind_errno = errno;
+    if (dir_fd >= 0) close(dir_fd);
+    if (rc < 0) return errno_error("bind " + path, bind_errno);
     if (::listen(listen_fd_, 8) < 0) return errno_error("listen " + path, errno);
     path_ = path;
     stdin_fd_ = stdin_fd;

@@ -190,8 +190,12 @@ Result<std::vector<Pending>> from_oci(const Extracted& x) {
         auto p = resolve_entry(x, e);
         if (!p) return p.error();
         // A bare tag in org.opencontainers.image.ref.name names no repository.
-        if (e.name.find_first_of(":/") != std::string::npos) p->names.push_back(e.name);
-        for (const auto& t : tags[p->m.config.digest]) p->names.push_back(t);
+        if (e.name.find_first_of(":/") != std::string::npos) {
+            p->names.push_back(e.name);
+        } else {
+            // Only for unnamed entries: two manifests may share a config, and so its RepoTags.
+            for (const auto& t : tags[p->m.config.digest]) p->names.push_back(t);
+        }
         out.push_back(std::move(*p));
     }
     return out;

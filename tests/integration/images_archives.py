@@ -51,12 +51,12 @@ D = {"type": tarfile.DIRTYPE, "mode": 0o755}
 
 def middle_layer():
     return tar_of([("data", b"", D), ("data/gone.txt", b"doomed\n"), ("data/kept.txt", b"kept\n"),
-                   ("cache", b"", D), ("cache/a", b"a\n"), ("cache/b", b"b\n")])
+                   ("cache", b"", D), ("cache/a", b"a\n"), ("cache/b", b"b\n"),
+                   ("data/hard", b"", {"type": tarfile.LNKTYPE, "linkname": "data/kept.txt"})])
 
 def top_layer():
     return tar_of([("data", b"", D), ("data/.wh.gone.txt", b""), ("cache", b"", D),
-                   ("cache/.wh..wh..opq", b""), ("cache/new", b"new\n"),
-                   ("data/hard", b"", {"type": tarfile.LNKTYPE, "linkname": "data/kept.txt"})])
+                   ("cache/.wh..wh..opq", b""), ("cache/new", b"new\n")])
 
 def config(diff_ids):
     return json.dumps({"architecture": "amd64", "os": "linux", "created": "2024-01-02T03:04:05Z",

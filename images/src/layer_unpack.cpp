@@ -108,9 +108,22 @@ Result<void> Unpacker::write(archive_entry* e, const std::string& name) {
     return {};
 }
 
+// A path whose parent is a symlink this layer made would be written wherever the link points
+// (CVE-2018-15664-style escapes); libarchive would silently replace the link, Docker refuses.
+Result<void> check_parents(const std::set<std::string>& symlinks, const std::string& path) {
+    for (auto slash = path.find('/'); slash != std::string::npos; slash = path.find('/', slash + 1)) {
+        if (symlinks.count(path.substr(0, slash))) {
+            return Error("path goes through symlink " + path.substr(0, slash));
+        }
+    }
+    return {};
+}
+
 Result<void> Unpacker::entry(archive_entry* e) {
-    auto clean = clean_entry_path(archive_entry_pathname(e));
+    const char* raw = archive_entry_pathname(e);
+    auto clean = clean_entry_path(raw ? raw : "");
     if (!clean) return clean.error();
+    if (auto ok = check_parents(symlinks, *clean); !ok) return ok;
     if (clean->empty()) return {};  // the layer root: the diff dir itself
     auto cls = classify_entry(*clean);
     if (!cls) return cls.error();
@@ -125,6 +138,7 @@ Result<void> Unpacker::entry(archive_entry* e) {
             return Error("hard link target " + std::string(link) + ": " + target.error().message());
         // A hard link to a symlink would let a later write follow it outside the layer.
         if (symlinks.count(*target)) return Error("hard link to symlink " + *target);
+        if (auto ok = check_parents(symlinks, *target); !ok) return ok;
         archive_entry_set_hardlink(e, target->c_str());
     }
     drop_overlay_xattrs(e);

@@ -111,7 +111,8 @@ Result<void> Unpacker::write(archive_entry* e, const std::string& name) {
 // A path whose parent is a symlink this layer made would be written wherever the link points
 // (CVE-2018-15664-style escapes); libarchive would silently replace the link, Docker refuses.
 Result<void> check_parents(const std::set<std::string>& symlinks, const std::string& path) {
-    for (auto slash = path.find('/'); slash != std::string::npos; slash = path.find('/', slash + 1)) {
+    for (auto slash = path.find('/'); slash != std::string::npos;
+         slash = path.find('/', slash + 1)) {
         if (symlinks.count(path.substr(0, slash))) {
             return Error("path goes through symlink " + path.substr(0, slash));
         }

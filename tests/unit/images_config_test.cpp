@@ -74,7 +74,8 @@ TEST(ImagesConfig, ScalarsPortsLabelsVolumes) {
     EXPECT_EQ(p.working_dir, "/srv");
     EXPECT_EQ(p.user, "1000:1000");
     EXPECT_EQ(p.exposed_ports, (std::set<std::string>{"80/tcp", "8080/tcp", "53/udp"}));
-    EXPECT_EQ(p.labels, (std::map<std::string, std::string>{{"a", "1"}, {"b", "compose"}, {"c", "3"}}));
+    EXPECT_EQ(p.labels,
+              (std::map<std::string, std::string>{{"a", "1"}, {"b", "compose"}, {"c", "3"}}));
     EXPECT_EQ(p.volumes, (std::set<std::string>{"/data"}));
     EXPECT_EQ(p.stop_signal, "SIGINT");
 }
@@ -131,7 +132,8 @@ TEST(ImagesChanges, Errors) {
     ImageConfig c;
     auto r = apply_change(c, "RUN rm -rf /");
     ASSERT_FALSE(r);
-    EXPECT_NE(r.error().message().find("--change \"RUN rm -rf /\": unknown instruction"), std::string::npos);
+    EXPECT_NE(r.error().message().find("--change \"RUN rm -rf /\": unknown instruction"),
+              std::string::npos);
     EXPECT_FALSE(apply_change(c, "EXPOSE 99999"));
     EXPECT_FALSE(apply_change(c, "EXPOSE 80/icmp"));
     EXPECT_FALSE(apply_change(c, "ENV A=\"open"));

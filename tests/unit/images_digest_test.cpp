@@ -1,7 +1,6 @@
-#include "images/digest.hpp"
-
 #include <gtest/gtest.h>
 
+#include "images/digest.hpp"
 #include "images/manifest.hpp"
 
 namespace berth::images {
@@ -42,9 +41,11 @@ TEST(ImagesDigest, ChainIds) {
 
 TEST(ImagesManifest, MediaTypesAndDescriptors) {
     std::string d = "sha256:" + std::string(64, 'a');
-    std::string good = R"({"schemaVersion":2,"config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":")" +
-                       d + R"(","size":1},"layers":[{"mediaType":"application/vnd.docker.image.rootfs.diff.tar.gzip","digest":")" + d +
-                       R"(","size":2}]})";
+    std::string good =
+        R"({"schemaVersion":2,"config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":")" +
+        d +
+        R"(","size":1},"layers":[{"mediaType":"application/vnd.docker.image.rootfs.diff.tar.gzip","digest":")" +
+        d + R"(","size":2}]})";
     auto m = parse_manifest(good);
     ASSERT_TRUE(m) << m.error().message();
     EXPECT_EQ(m->layers.size(), 1u);
@@ -57,7 +58,8 @@ TEST(ImagesManifest, MediaTypesAndDescriptors) {
     bad.replace(bad.find(t), t.size(), "application/x-made-up-type");
     auto r = parse_manifest(bad);
     ASSERT_FALSE(r);
-    EXPECT_NE(r.error().message().find("unknown media type \"application/x-made-up-type"), std::string::npos);
+    EXPECT_NE(r.error().message().find("unknown media type \"application/x-made-up-type"),
+              std::string::npos);
     EXPECT_FALSE(parse_manifest(R"({"config":{"digest":"sha256:12"}})"));
 }
 

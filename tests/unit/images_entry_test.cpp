@@ -1,6 +1,6 @@
-#include "images/entry_path.hpp"
-
 #include <gtest/gtest.h>
+
+#include "images/entry_path.hpp"
 
 namespace berth::images {
 namespace {

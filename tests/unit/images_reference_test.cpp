@@ -1,7 +1,7 @@
 // Vectors from distribution/reference normalize_test.go and reference_test.go.
-#include "images/reference.hpp"
-
 #include <gtest/gtest.h>
+
+#include "images/reference.hpp"
 
 namespace berth::images {
 namespace {
@@ -33,8 +33,10 @@ TEST(ImagesReference, Digests) {
     EXPECT_EQ(norm("busybox@" + d), "docker.io/library/busybox@" + d);
     EXPECT_EQ(norm("busybox:1.36@" + d), "docker.io/library/busybox:1.36@" + d);
     EXPECT_EQ(norm("busybox@sha256:abc"), "ERR: invalid reference format");
-    EXPECT_EQ(norm("busybox@sha256:" + std::string(63, 'a') + "g"), "ERR: invalid reference format");
-    EXPECT_EQ(norm("busybox@sha256:" + std::string(40, 'a')), "ERR: invalid checksum digest length");
+    EXPECT_EQ(norm("busybox@sha256:" + std::string(63, 'a') + "g"),
+              "ERR: invalid reference format");
+    EXPECT_EQ(norm("busybox@sha256:" + std::string(40, 'a')),
+              "ERR: invalid checksum digest length");
 }
 
 TEST(ImagesReference, GrammarErrors) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 namespace berth::images {
 namespace {
@@ -49,15 +50,20 @@ Result<std::vector<std::string>> words(const std::string& s) {
     return out;
 }
 
+// The JSON (exec) form: an array of strings.
+std::optional<std::vector<std::string>> json_form(const std::string& arg) {
+    if (arg.empty() || arg.front() != '[') return std::nullopt;
+    auto j = nlohmann::json::parse(arg, nullptr, false);
+    if (j.is_discarded() || !j.is_array() ||
+        !std::all_of(j.begin(), j.end(), [](const auto& e) { return e.is_string(); })) {
+        return std::nullopt;
+    }
+    return j.get<std::vector<std::string>>();
+}
+
 // CMD/ENTRYPOINT: a JSON array (exec form) or a string run by /bin/sh -c (shell form).
 Result<std::vector<std::string>> command_form(const std::string& arg) {
-    if (!arg.empty() && arg.front() == '[') {
-        auto j = nlohmann::json::parse(arg, nullptr, false);
-        if (!j.is_discarded() && j.is_array() &&
-            std::all_of(j.begin(), j.end(), [](const auto& e) { return e.is_string(); })) {
-            return j.get<std::vector<std::string>>();
-        }
-    }
+    if (auto v = json_form(arg)) return *v;
     if (arg.empty()) return Error("needs a command");
     return std::vector<std::string>{"/bin/sh", "-c", arg};
 }
@@ -144,9 +150,8 @@ Result<void> apply_change(ImageConfig& c, const std::string& line) {
     } else if (op == "EXPOSE") {
         r = add_ports(c, arg);
     } else if (op == "VOLUME") {
-        auto v = command_form(arg);
         auto w = words(arg);
-        if (!arg.empty() && arg.front() == '[' && v && v->size() && (*v)[0] != "/bin/sh") {
+        if (auto v = json_form(arg)) {
             c.volumes.insert(v->begin(), v->end());
         } else if (w && !w->empty()) {
             c.volumes.insert(w->begin(), w->end());

@@ -18,9 +18,14 @@ Result<Store> Store::open(const StoreOptions& opts) {
     }
     Store s;
     s.opts_ = opts;
-    for (const auto& d : {s.images_dir() + "/blobs/sha256", s.images_dir() + "/tmp",
-                          s.images_dir() + "/locks", opts.data_root + "/overlay/.locks"}) {
-        if (auto r = fsx::mkdirs(d, 0700); !r) return r.error().context("open image store");
+    // Layer dirs must stay reachable for a container's root in a user namespace (a mapped uid),
+    // so the path down to them is searchable; the rest of the store is root's alone.
+    for (const auto& [d, mode] : {std::pair{opts.data_root + "/overlay", 0711u},
+                                  {s.images_dir() + "/blobs/sha256", 0700u},
+                                  {s.images_dir() + "/tmp", 0700u},
+                                  {s.images_dir() + "/locks", 0700u},
+                                  {opts.data_root + "/overlay/.locks", 0700u}}) {
+        if (auto r = fsx::mkdirs(d, mode); !r) return r.error().context("open image store");
     }
     return s;
 }

@@ -25,22 +25,24 @@ std::string human_size(uint64_t bytes) {
     return buf;
 }
 
+// docker's units.HumanDuration, with " ago".
 std::string human_age(const std::string& rfc3339, std::time_t now) {
     std::tm tm{};
     if (!strptime(rfc3339.c_str(), "%Y-%m-%dT%H:%M:%S", &tm)) return "N/A";
-    long d = long(now - timegm(&tm));
-    auto ago = [](long n, const char* unit) {
-        return (n == 1 ? std::string(std::string(unit) == "hour" ? "An" : "A") + " " + unit
-                       : std::to_string(n) + " " + unit + "s") +
-               " ago";
-    };
-    if (d < 60) return "Less than a minute ago";
-    if (d < 3600) return ago(d / 60, "minute");
-    if (d < 2 * 86400) return ago(d / 3600, "hour");
-    if (d < 14 * 86400) return ago(d / 86400, "day");
-    if (d < 60 * 86400) return ago(d / (7 * 86400), "week");
-    if (d < 730 * 86400) return ago(d / (30 * 86400), "month");
-    return ago(d / (365 * 86400), "year");
+    long s = long(now - timegm(&tm));
+    long m = s / 60, h = s / 3600;
+    auto n = [](long v, const char* unit) { return std::to_string(v) + " " + unit + " ago"; };
+    if (s < 1) return "Less than a second ago";
+    if (s == 1) return "1 second ago";
+    if (s < 60) return n(s, "seconds");
+    if (m == 1) return "About a minute ago";
+    if (m < 60) return n(m, "minutes");
+    if (h == 1) return "About an hour ago";
+    if (h < 48) return n(h, "hours");
+    if (h < 24 * 7 * 2) return n(h / 24, "days");
+    if (h < 24 * 30 * 2) return n(h / 24 / 7, "weeks");
+    if (h < 24 * 365 * 2) return n(h / 24 / 30, "months");
+    return n(h / 24 / 365, "years");
 }
 
 int print_images(const images::Store& store, bool quiet) {

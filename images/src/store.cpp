@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <nlohmann/json.hpp>
 
 #include "common/fs.hpp"
@@ -63,7 +64,15 @@ Result<void> Store::commit_blob(const std::string& file, const std::string& expe
 Result<std::string> Store::put_blob(const std::string& data) {
     std::string d = sha256_digest(data);
     if (has_blob(d)) return d;
-    if (auto r = fsx::write_atomic(blob_path(d), data); !r) return r.error();
+    // Staged in tmp/, never in blobs/: a crash must not leave a file there that is not a blob.
+    std::string tmp =
+        images_dir() + "/tmp/blob-" + digest_hex(d) + "-" + std::to_string(::getpid());
+    if (auto r = fsx::write_atomic(tmp, data); !r) return r.error();
+    if (::rename(tmp.c_str(), blob_path(d).c_str()) != 0) {
+        int err = errno;
+        ::unlink(tmp.c_str());
+        return errno_error("store blob " + d, err);
+    }
     return d;
 }
 

@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 
 #include "config_cmd.hpp"
+#include "image_cmd.hpp"
 #include "project_options.hpp"
 
 int main(int argc, char** argv) {
@@ -15,6 +16,8 @@ int main(int argc, char** argv) {
     flags.attach(app);
     int exit_code = 0;
     berth::cli::add_config_command(app, flags, exit_code);
+    berth::cli::StoreFlags store_flags;
+    berth::cli::add_image_commands(app, store_flags, exit_code);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -1,0 +1,188 @@
+#include "image_cmd.hpp"
+
+#include <cstdio>
+#include <ctime>
+#include <iostream>
+#include <memory>
+
+#include "image_table.hpp"
+#include "images/images.hpp"
+#include "images/reference.hpp"
+
+namespace berth::cli {
+namespace {
+
+using namespace berth::images;
+
+struct ImageArgs {
+    std::string source, name, target, input, output, dir;
+    std::vector<std::string> names, changes;
+    bool with_cmd = false, quiet = false;
+};
+
+int fail(const Error& e) {
+    std::cerr << "Error: " << e.message() << "\n";
+    return 1;
+}
+
+template <typename F>
+int with_store(const StoreFlags& f, F&& body) {
+    auto store = Store::open({f.data_root, f.storage_driver});
+    if (!store) return fail(store.error());
+    return body(*store);
+}
+
+int print_lines(const Result<std::vector<std::string>>& lines) {
+    if (!lines) return fail(lines.error());
+    for (const auto& l : *lines) std::cout << l << "\n";
+    return 0;
+}
+
+int run_import(Store& s, const ImageArgs& a) {
+    auto id = import_rootfs(s, a.source, a.name, a.changes);
+    if (!id) return fail(id.error());
+    std::cout << *id << "\n";
+    return 0;
+}
+
+int run_inspect(Store& s, const ImageArgs& a) {
+    int rc = 0;
+    for (const auto& n : a.names) {
+        auto j = inspect_image(s, n);
+        if (!j) {
+            rc = fail(j.error());
+            continue;
+        }
+        std::cout << *j << "\n";
+    }
+    return rc;
+}
+
+int run_rm(Store& s, const ImageArgs& a) {
+    int rc = 0;
+    for (const auto& n : a.names) {
+        if (print_lines(remove_image(s, n)) != 0) rc = 1;
+    }
+    return rc;
+}
+
+// berth-run arguments for the snapshot; with --with-cmd also the image's env, cwd, user, command.
+int run_mount(Store& s, const ImageArgs& a) {
+    auto snap = prepare_snapshot(s, a.name, a.dir);
+    if (!snap) return fail(snap.error());
+    std::vector<std::string> out;
+    if (!snap->rootfs.empty()) out = {"--rootfs", snap->rootfs};
+    for (const auto& l : snap->lowers) out.insert(out.end(), {"--lower", l});
+    if (!snap->upper.empty()) {
+        out.insert(out.end(),
+                   {"--upper", snap->upper, "--work", snap->work, "--merged", snap->merged});
+    }
+    if (a.with_cmd) {
+        auto info = find_image(s, a.name);
+        auto cfg = info ? image_config(s, *info) : Result<ImageConfig>(info.error());
+        if (!cfg) return fail(cfg.error());
+        ProcessSettings p = apply_image_config(*cfg, {});
+        for (const auto& e : p.env) out.insert(out.end(), {"--env", e});
+        out.insert(out.end(), {"--cwd", p.working_dir});
+        if (!p.user.empty()) out.insert(out.end(), {"--user", p.user});
+        out.push_back("--");
+        out.insert(out.end(), p.args.begin(), p.args.end());
+    }
+    for (size_t i = 0; i < out.size(); ++i) std::cout << (i ? " " : "") << out[i];
+    std::cout << "\n";
+    return 0;
+}
+
+void add_image_verbs(CLI::App* image, StoreFlags& f, int& rc, std::shared_ptr<ImageArgs> a) {
+    auto* imp = image->add_subcommand("import", "Create an image from a root filesystem tarball");
+    imp->add_option("file", a->source, "ROOTFS.tar[.gz|.zst], or - for stdin")->required();
+    imp->add_option("name", a->name, "NAME[:TAG]")->required();
+    imp->add_option(
+        "-c,--change", a->changes,
+        "Dockerfile instruction: CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, USER, VOLUME, WORKDIR");
+    imp->callback(
+        [&f, &rc, a] { rc = with_store(f, [&](Store& s) { return run_import(s, *a); }); });
+
+    auto* load =
+        image->add_subcommand("load", "Load images from a docker-archive or OCI layout tar");
+    load->add_option("-i,--input", a->input, "Archive file (default: stdin)")->default_val("-");
+    load->add_flag("-q,--quiet", a->quiet, "Print nothing");
+    load->callback([&f, &rc, a] {
+        rc = with_store(f, [&](Store& s) {
+            auto lines = load_archive(s, a->input);
+            return a->quiet && lines ? 0 : print_lines(lines);
+        });
+    });
+
+    auto* save =
+        image->add_subcommand("save", "Save images to a docker-archive (also an OCI layout)");
+    save->add_option("-o,--output", a->output, "Archive file (default: stdout)")->default_val("-");
+    save->add_option("names", a->names, "Images")->required();
+    save->callback([&f, &rc, a] {
+        rc = with_store(f, [&](Store& s) {
+            auto ok = save_archive(s, a->names, a->output);
+            return ok ? 0 : fail(ok.error());
+        });
+    });
+
+    auto* ls = image->add_subcommand("ls", "List images");
+    ls->alias("list");
+    ls->add_flag("-q,--quiet", a->quiet, "Only image ids");
+    ls->callback(
+        [&f, &rc, a] { rc = with_store(f, [&](Store& s) { return print_images(s, a->quiet); }); });
+
+    auto* insp = image->add_subcommand("inspect", "Show an image's details as JSON");
+    insp->add_option("names", a->names, "Images")->required();
+    insp->callback(
+        [&f, &rc, a] { rc = with_store(f, [&](Store& s) { return run_inspect(s, *a); }); });
+
+    auto* rm = image->add_subcommand("rm", "Remove images (and layers no other image uses)");
+    rm->alias("remove");
+    rm->add_option("names", a->names, "Images")->required();
+    rm->callback([&f, &rc, a] { rc = with_store(f, [&](Store& s) { return run_rm(s, *a); }); });
+
+    auto* tag = image->add_subcommand("tag", "Give an image another name");
+    tag->add_option("source", a->source, "SOURCE[:TAG]")->required();
+    tag->add_option("target", a->target, "TARGET[:TAG]")->required();
+    tag->callback([&f, &rc, a] {
+        rc = with_store(f, [&](Store& s) {
+            auto ok = tag_image(s, a->source, a->target);
+            return ok ? 0 : fail(ok.error());
+        });
+    });
+
+    auto* prune = image->add_subcommand("prune", "Remove untagged images and unused content");
+    prune->add_flag("-f,--force", a->quiet, "Do not ask (accepted for docker compatibility)");
+    prune->callback(
+        [&f, &rc] { rc = with_store(f, [&](Store& s) { return print_lines(prune_images(s)); }); });
+
+    auto* mount = image->add_subcommand(
+        "mount", "Prepare a container root filesystem and print berth-run options");
+    mount->add_option("name", a->name, "Image")->required();
+    mount->add_option("dir", a->dir, "Container folder (upper, work, merged or rootfs go there)")
+        ->required();
+    mount->add_flag("--with-cmd", a->with_cmd,
+                    "Also print the image's --env, --cwd, --user and -- COMMAND");
+    mount->callback(
+        [&f, &rc, a] { rc = with_store(f, [&](Store& s) { return run_mount(s, *a); }); });
+}
+
+}  // namespace
+
+void add_image_commands(CLI::App& app, StoreFlags& flags, int& exit_code) {
+    app.add_option("--data-root", flags.data_root, "Where images and layers live")
+        ->default_val("/var/lib/berth");
+    app.add_option("--storage-driver", flags.storage_driver, "overlay2, or vfs (plain copies)")
+        ->default_val("overlay2");
+    auto args = std::make_shared<ImageArgs>();
+    CLI::App* image = app.add_subcommand("image", "Manage images");
+    image->require_subcommand(1);
+    add_image_verbs(image, flags, exit_code, args);
+    auto* images = app.add_subcommand("images", "List images");
+    images->add_flag("-q,--quiet", args->quiet, "Only image ids");
+    images->callback([&flags, &exit_code, args] {
+        exit_code = with_store(flags, [&](Store& s) { return print_images(s, args->quiet); });
+    });
+}
+
+}  // namespace berth::cli

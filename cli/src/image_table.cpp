@@ -1,0 +1,90 @@
+#include "image_table.hpp"
+
+#include <array>
+#include <cstdio>
+#include <iostream>
+#include <map>
+#include <tuple>
+
+#include "images/digest.hpp"
+#include "images/images.hpp"
+#include "images/reference.hpp"
+
+namespace berth::cli {
+
+std::string human_size(uint64_t bytes) {
+    const char* units[] = {"B", "kB", "MB", "GB", "TB"};
+    double v = double(bytes);
+    int u = 0;
+    while (v >= 1000 && u < 4) {
+        v /= 1000;
+        ++u;
+    }
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.3g%s", v, units[u]);
+    return buf;
+}
+
+// docker's units.HumanDuration, with " ago".
+std::string human_age(const std::string& rfc3339, std::time_t now) {
+    std::tm tm{};
+    if (!strptime(rfc3339.c_str(), "%Y-%m-%dT%H:%M:%S", &tm)) return "N/A";
+    long s = long(now - timegm(&tm));
+    long m = s / 60, h = s / 3600;
+    auto n = [](long v, const char* unit) { return std::to_string(v) + " " + unit + " ago"; };
+    if (s < 1) return "Less than a second ago";
+    if (s == 1) return "1 second ago";
+    if (s < 60) return n(s, "seconds");
+    if (m == 1) return "About a minute ago";
+    if (m < 60) return n(m, "minutes");
+    if (h == 1) return "About an hour ago";
+    if (h < 48) return n(h, "hours");
+    if (h < 24 * 7 * 2) return n(h / 24, "days");
+    if (h < 24 * 30 * 2) return n(h / 24 / 7, "weeks");
+    if (h < 24 * 365 * 2) return n(h / 24 / 30, "months");
+    return n(h / 24 / 365, "years");
+}
+
+int print_images(const images::Store& store, bool quiet) {
+    auto list = images::list_images(store);
+    if (!list) {
+        std::cerr << "Error: " << list.error().message() << "\n";
+        return 1;
+    }
+    std::vector<std::array<std::string, 5>> rows;
+    std::time_t now = std::time(nullptr);
+    for (const auto& i : *list) {
+        std::string id = images::digest_hex(i.id).substr(0, 12);
+        std::vector<std::pair<std::string, std::string>> names;
+        for (const auto& n : i.names) {
+            auto r = images::parse_reference(n);
+            if (r) names.emplace_back(r->familiar_name(), r->tag);
+        }
+        if (names.empty()) names.emplace_back("<none>", "<none>");
+        for (const auto& [repo, tag] : names) {
+            rows.push_back({repo, tag, id, human_age(i.created, now), human_size(i.size)});
+        }
+    }
+    if (quiet) {
+        for (const auto& r : rows) std::cout << r[2] << "\n";
+        return 0;
+    }
+    std::array<std::string, 5> head = {"REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE"};
+    std::array<size_t, 5> w{};
+    for (size_t c = 0; c < 5; ++c) {
+        w[c] = head[c].size();
+        for (const auto& r : rows) w[c] = std::max(w[c], r[c].size());
+    }
+    rows.insert(rows.begin(), head);
+    for (const auto& r : rows) {
+        std::string line;
+        for (size_t c = 0; c < 5; ++c) {
+            line += r[c];
+            if (c < 4) line += std::string(w[c] - r[c].size() + 3, ' ');
+        }
+        std::cout << line << "\n";
+    }
+    return 0;
+}
+
+}  // namespace berth::cli

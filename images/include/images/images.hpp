@@ -1,0 +1,53 @@
+// What the `berth image` commands do, on a Store: import, load, save, list, inspect, tag, rm,
+// prune, and preparing a container's root filesystem from an image.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/result.hpp"
+#include "images/image_config.hpp"
+#include "images/store.hpp"
+
+namespace berth::images {
+
+struct ImageInfo {
+    std::vector<std::string> names;  // full references, sorted
+    std::string manifest_digest;
+    std::string id;  // the config digest, as Docker's image id
+    std::string created;
+    uint64_t size = 0;  // unpacked bytes of all layers
+    Manifest manifest;
+    std::vector<std::string> chain_ids;  // bottom first
+};
+
+Result<std::vector<ImageInfo>> list_images(const Store& store);
+// NAME is a reference (busybox, busybox:1, x@sha256:...) or an image id (prefix of >= 12 hex).
+Result<ImageInfo> find_image(const Store& store, const std::string& name);
+Result<std::string> inspect_image(const Store& store, const std::string& name);
+Result<ImageConfig> image_config(const Store& store, const ImageInfo& image);
+Result<void> tag_image(Store& store, const std::string& src, const std::string& dst);
+// Each returns the lines to print ("Untagged: ...", "Deleted: ...").
+Result<std::vector<std::string>> remove_image(Store& store, const std::string& name);
+Result<std::vector<std::string>> prune_images(Store& store);
+
+// IN: a rootfs tar (any compression) or "-" for stdin. Returns the image id.
+Result<std::string> import_rootfs(Store& store, const std::string& in, const std::string& name,
+                                  const std::vector<std::string>& changes);
+// A docker-archive (`docker save`, either layout) or an OCI image layout tar.
+Result<std::vector<std::string>> load_archive(Store& store, const std::string& file);
+// A docker-archive that is also an OCI image layout (index.json), like Docker 25's.
+Result<void> save_archive(const Store& store, const std::vector<std::string>& names,
+                          const std::string& out);
+
+struct Snapshot {
+    std::vector<std::string> lowers;  // topmost first (overlay2)
+    std::string upper, work, merged;  // overlay2
+    std::string rootfs;               // vfs: a private copy
+};
+// Prepares DIR/{upper,work,merged} (overlay2) or DIR/rootfs (vfs) for a container of NAME.
+Result<Snapshot> prepare_snapshot(const Store& store, const std::string& name,
+                                  const std::string& dir);
+
+}  // namespace berth::images

@@ -23,4 +23,19 @@ std::vector<std::string> split_nonempty(std::string_view s, std::string_view sep
     return out;
 }
 
+std::vector<std::string> split_words(std::string_view s) {
+    std::vector<std::string> out;
+    std::size_t i = 0;
+    auto space = [](char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+    };
+    while (i < s.size()) {
+        while (i < s.size() && space(s[i])) ++i;
+        std::size_t start = i;
+        while (i < s.size() && !space(s[i])) ++i;
+        if (i > start) out.emplace_back(s.substr(start, i - start));
+    }
+    return out;
+}
+
 }  // namespace berth

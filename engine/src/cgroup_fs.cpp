@@ -12,9 +12,9 @@
 
 #include <algorithm>
 #include <charconv>
-#include <sstream>
 
 #include "common/fs.hpp"
+#include "common/strings.hpp"
 
 namespace berth::engine::cgroup {
 namespace {
@@ -65,8 +65,9 @@ void collect_procs(const std::string& dir, std::vector<pid_t>& out, Errors& erro
         if (text.error().errnum() != ENOENT) errors.add(text.error());
         return;
     }
-    std::istringstream in(*text);
-    for (pid_t pid; in >> pid;) out.push_back(pid);
+    for (const auto& word : split_words(*text)) {
+        if (auto pid = to_u64(word)) out.push_back(static_cast<pid_t>(*pid));
+    }
     for (const auto& sub : sub_dirs(dir)) collect_procs(sub, out, errors);
 }
 
@@ -115,9 +116,9 @@ Result<std::uint64_t> read_u64(const std::string& path) {
 Result<std::optional<std::uint64_t>> read_key(const std::string& path, const std::string& key) {
     auto text = read_file(path);
     if (!text) return text.error();
-    std::istringstream in(*text);
-    for (std::string k, v; in >> k >> v;) {
-        if (k == key) return to_u64(v);
+    auto words = split_words(*text);
+    for (std::size_t i = 0; i + 1 < words.size(); i += 2) {
+        if (words[i] == key) return to_u64(words[i + 1]);
     }
     return std::optional<std::uint64_t>();
 }

@@ -8,11 +8,11 @@
 
 #include <algorithm>
 #include <set>
-#include <sstream>
 
 #include "cgroup_backends.hpp"
 #include "cgroup_fs.hpp"
 #include "common/fs.hpp"
+#include "common/strings.hpp"
 
 namespace berth::engine::cgroup {
 namespace {
@@ -33,14 +33,12 @@ std::uint64_t stat_or_zero(const Result<std::string>& dir, const char* file) {
 void add_io_bytes(const std::string& file, CgroupStats& s) {
     auto text = read_file(file);
     if (!text) return;
-    std::istringstream in(*text);
-    for (std::string line; std::getline(in, line);) {
-        std::istringstream fields(line);
-        std::string dev, op;
-        std::uint64_t n = 0;
-        if (!(fields >> dev >> op >> n)) continue;
-        if (op == "Read") s.io_read_bytes += n;
-        if (op == "Write") s.io_write_bytes += n;
+    for (const auto& line : split(*text, "\n")) {
+        auto fields = split_words(line);
+        if (fields.size() != 3) continue;
+        const std::uint64_t n = std::strtoull(fields[2].c_str(), nullptr, 10);
+        if (fields[1] == "Read") s.io_read_bytes += n;
+        if (fields[1] == "Write") s.io_write_bytes += n;
     }
 }
 

@@ -4,13 +4,12 @@
 
 #include <errno.h>
 
-#include <iterator>
 #include <set>
-#include <sstream>
 
 #include "cgroup_backends.hpp"
 #include "cgroup_fs.hpp"
 #include "common/fs.hpp"
+#include "common/strings.hpp"
 
 namespace berth::engine::cgroup {
 namespace {
@@ -33,8 +32,7 @@ std::uint64_t key_or_zero(const std::string& path, const char* key) {
 void add_io_bytes(const std::string& file, CgroupStats& s) {
     auto text = read_file(file);
     if (!text) return;
-    std::istringstream in(*text);
-    for (std::string word; in >> word;) {
+    for (const auto& word : split_words(*text)) {
         const auto eq = word.find('=');
         if (eq == std::string::npos) continue;
         const std::uint64_t n = std::strtoull(word.c_str() + eq + 1, nullptr, 10);
@@ -81,8 +79,8 @@ class ManagerV2 : public CgroupManager {
     Result<void> make_dirs(const std::string& name) const {
         auto available = read_file(root_ + "/cgroup.controllers");
         if (!available) return available.error();
-        std::istringstream in(*available);
-        std::set<std::string> offered{std::istream_iterator<std::string>(in), {}};
+        auto words = split_words(*available);
+        std::set<std::string> offered(words.begin(), words.end());
         std::string enable;
         for (const char* c : kWanted) {
             if (offered.count(c)) enable += std::string(enable.empty() ? "" : " ") + "+" + c;

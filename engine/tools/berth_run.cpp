@@ -19,6 +19,7 @@
 
 #include "engine/launch.hpp"
 #include "engine/run_options.hpp"
+#include "engine/terminal_relay.hpp"
 #include "run_cgroup.hpp"
 
 namespace {
@@ -86,55 +87,6 @@ void forward_or_resize(int sig) {
     forward(sig);
 }
 
-bool copy(int from, int to) {
-    char buf[8192];
-    ssize_t n = read(from, buf, sizeof buf);
-    if (n <= 0) return n < 0 && errno == EINTR;
-    for (ssize_t off = 0; off < n;) {
-        ssize_t w = write(to, buf + off, static_cast<std::size_t>(n - off));
-        if (w < 0 && errno == EINTR) continue;
-        if (w < 0) return false;
-        off += w;
-    }
-    return true;
-}
-
-void copy_window_size(int master) {
-    winsize ws{};
-    if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0) ioctl(master, TIOCSWINSZ, &ws);
-}
-
-// --tty: our terminal (raw while the container runs) <-> the container's pty, until the container
-// side hangs up.
-void proxy_terminal(int master) {
-    termios saved{};
-    const bool raw = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved) == 0;
-    if (raw) {
-        termios t = saved;
-        cfmakeraw(&t);
-        tcsetattr(STDIN_FILENO, TCSANOW, &t);
-        copy_window_size(master);
-    }
-    pollfd fds[2] = {{STDIN_FILENO, POLLIN, 0}, {master, POLLIN, 0}};
-    for (;;) {
-        if (g_winch) {
-            g_winch = 0;
-            copy_window_size(master);
-        }
-        if (poll(fds, 2, -1) < 0) {
-            if (errno == EINTR) continue;
-            break;
-        }
-        if (fds[1].revents & (POLLIN | POLLHUP | POLLERR)) {
-            if (!copy(master, STDOUT_FILENO)) break;
-        }
-        if (fds[0].revents & (POLLIN | POLLHUP)) {
-            if (!copy(STDIN_FILENO, master)) fds[0].fd = -1;  // our stdin ended; keep reading
-        }
-    }
-    if (raw) tcsetattr(STDIN_FILENO, TCSANOW, &saved);
-}
-
 int wait_container(pid_t pid) {
     int status = 0;
     while (waitpid(pid, &status, 0) < 0) {
@@ -176,7 +128,7 @@ int main(int argc, char** argv) {
         sigaction(sig, &sa, nullptr);
     }
     if (launched->pty_master >= 0) {
-        proxy_terminal(launched->pty_master);
+        relay_terminal(launched->pty_master, &g_winch);
         close(launched->pty_master);
     }
     return guard.finish(wait_container(launched->pid));

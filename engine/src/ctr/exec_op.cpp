@@ -22,6 +22,7 @@
 #include "../sync.hpp"
 #include "ctr.hpp"
 #include "engine/launch.hpp"
+#include "engine/terminal_relay.hpp"
 #include "engine/users.hpp"
 
 namespace berth::engine::ctr {
@@ -149,38 +150,6 @@ Result<void> wait_exec(int sync_fd) {
     return {};
 }
 
-bool copy(int from, int to) {
-    char buf[8192];
-    ssize_t n = read(from, buf, sizeof buf);
-    if (n <= 0) return n < 0 && errno == EINTR;
-    for (ssize_t off = 0; off < n;) {
-        ssize_t w = write(to, buf + off, static_cast<std::size_t>(n - off));
-        if (w < 0 && errno == EINTR) continue;
-        if (w < 0) return false;
-        off += w;
-    }
-    return true;
-}
-
-// -t: our terminal (raw) <-> the pty until the command's side hangs up.
-void relay_terminal(int master) {
-    termios saved{};
-    const bool raw = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved) == 0;
-    if (raw) {
-        termios t = saved;
-        cfmakeraw(&t);
-        tcsetattr(STDIN_FILENO, TCSANOW, &t);
-        winsize ws{};
-        if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0) ioctl(master, TIOCSWINSZ, &ws);
-    }
-    pollfd fds[2] = {{STDIN_FILENO, POLLIN, 0}, {master, POLLIN, 0}};
-    while (poll(fds, 2, -1) >= 0 || errno == EINTR) {
-        if ((fds[1].revents & (POLLIN | POLLHUP | POLLERR)) && !copy(master, STDOUT_FILENO)) break;
-        if ((fds[0].revents & (POLLIN | POLLHUP)) && !copy(STDIN_FILENO, master)) fds[0].fd = -1;
-    }
-    if (raw) tcsetattr(STDIN_FILENO, TCSANOW, &saved);
-}
-
 // Opened after joining the mount namespace: the pty belongs to the container's devpts, so the
 // command sees a /dev/pts/N that exists inside.
 Result<std::pair<int, int>> open_pty() {
@@ -229,7 +198,7 @@ Result<int> run_child(detail::ChildPlan& plan, const ExecOptions& o) {
         return execed.error();
     }
     if (o.detach) return 0;
-    if (pty.first >= 0) relay_terminal(pty.first);
+    if (pty.first >= 0) engine::relay_terminal(pty.first);
     int status = 0;
     while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
     }

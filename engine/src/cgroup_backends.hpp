@@ -23,4 +23,15 @@ std::unique_ptr<CgroupManager> make_v2_manager(std::string root);
 // A container name is one path component: it must not escape the berth parent.
 Result<void> check_name(const std::string& name);
 
+// Creating a container's cgroup is the same in both layouts: check the name, make the directories,
+// and leave nothing half-made when that fails.
+class ManagerBase : public CgroupManager {
+  public:
+    Result<std::unique_ptr<Cgroup>> create(const std::string& name) final;
+
+  protected:
+    virtual std::unique_ptr<Cgroup> make(const std::string& name) const = 0;
+    virtual Result<void> make_dirs(const std::string& name) const = 0;
+};
+
 }  // namespace berth::engine::cgroup

@@ -42,4 +42,18 @@ Result<std::unique_ptr<CgroupManager>> detect_cgroups(const std::string& root) {
     return cgroup::make_v1_manager(std::move(hierarchies));
 }
 
+namespace cgroup {
+
+Result<std::unique_ptr<Cgroup>> ManagerBase::create(const std::string& name) {
+    if (auto ok = check_name(name); !ok) return ok.error();
+    auto group = make(name);
+    if (auto made = make_dirs(name); !made) {
+        (void)group->destroy();  // nothing half-made stays behind
+        return made.error().context("create cgroup " + group->path());
+    }
+    return group;
+}
+
+}  // namespace cgroup
+
 }  // namespace berth::engine

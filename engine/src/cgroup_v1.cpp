@@ -56,23 +56,12 @@ Result<void> copy_cpuset_from_parent(const std::string& dir, const std::string& 
     return {};
 }
 
-class ManagerV1 : public CgroupManager {
+class ManagerV1 : public ManagerBase {
   public:
     explicit ManagerV1(std::map<std::string, std::string> hierarchies)
         : hierarchies_(std::move(hierarchies)) {}
 
     int version() const override { return 1; }
-
-    Result<std::unique_ptr<Cgroup>> create(const std::string& name) override {
-        if (auto ok = check_name(name); !ok) return ok.error();
-        auto group = make(name);
-        auto made = make_dirs(name);
-        if (!made) {
-            (void)group->destroy();  // nothing half-made stays behind
-            return made.error().context("create cgroup " + group->path());
-        }
-        return std::unique_ptr<Cgroup>(std::move(group));
-    }
 
     Result<std::unique_ptr<Cgroup>> open(const std::string& name) override {
         if (auto ok = check_name(name); !ok) return ok.error();
@@ -85,7 +74,7 @@ class ManagerV1 : public CgroupManager {
     }
 
   private:
-    std::unique_ptr<CgroupV1> make(const std::string& name) const {
+    std::unique_ptr<Cgroup> make(const std::string& name) const override {
         std::map<std::string, std::string> dirs;
         for (const auto& [controller, mount] : hierarchies_) {
             dirs[controller] = mount + "/" + kParent + "/" + name;
@@ -94,7 +83,7 @@ class ManagerV1 : public CgroupManager {
                                           host_limits());
     }
 
-    Result<void> make_dirs(const std::string& name) const {
+    Result<void> make_dirs(const std::string& name) const override {
         for (const auto& [controller, mount] : hierarchies_) {
             const std::string parent = mount + "/" + kParent, own = parent + "/" + name;
             if (auto ok = make_dir(parent); !ok) return ok;

@@ -41,22 +41,11 @@ void add_io_bytes(const std::string& file, CgroupStats& s) {
     }
 }
 
-class ManagerV2 : public CgroupManager {
+class ManagerV2 : public ManagerBase {
   public:
     explicit ManagerV2(std::string root) : root_(std::move(root)) {}
 
     int version() const override { return 2; }
-
-    Result<std::unique_ptr<Cgroup>> create(const std::string& name) override {
-        if (auto ok = check_name(name); !ok) return ok.error();
-        auto group = make(name);
-        auto made = make_dirs(name);
-        if (!made) {
-            (void)group->destroy();  // nothing half-made stays behind
-            return made.error().context("create cgroup " + group->path());
-        }
-        return std::unique_ptr<Cgroup>(std::move(group));
-    }
 
     Result<std::unique_ptr<Cgroup>> open(const std::string& name) override {
         if (auto ok = check_name(name); !ok) return ok.error();
@@ -68,7 +57,7 @@ class ManagerV2 : public CgroupManager {
     }
 
   private:
-    std::unique_ptr<CgroupV2> make(const std::string& name) const {
+    std::unique_ptr<Cgroup> make(const std::string& name) const override {
         const std::string path = std::string(kParent) + "/" + name;
         return std::make_unique<CgroupV2>(path, root_ + "/" + path, host_limits());
     }
@@ -76,7 +65,7 @@ class ManagerV2 : public CgroupManager {
     // A controller reaches a cgroup only when every ancestor lists it in cgroup.subtree_control
     // (runc fs2/create.go CreateCgroupPath). The root and berth/ hold no processes, so the
     // no-internal-process rule is kept.
-    Result<void> make_dirs(const std::string& name) const {
+    Result<void> make_dirs(const std::string& name) const override {
         auto available = read_file(root_ + "/cgroup.controllers");
         if (!available) return available.error();
         auto words = split_words(*available);

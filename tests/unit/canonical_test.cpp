@@ -11,21 +11,13 @@
 #include "compose/error.hpp"
 #include "compose/paths.hpp"
 #include "compose/yaml.hpp"
+#include "compose_support.hpp"
 
 using namespace berth::compose;
 
-namespace berth::compose {
-// Failure messages show the YAML instead of bytes.
-void PrintTo(const Node& n, std::ostream* os) {
-    *os << "\n" << emit_yaml(n);
-}
-}  // namespace berth::compose
+using namespace berth::test_support;
 
 namespace {
-
-Node parse_one(const std::string& text) {
-    return parse_yaml(text, "compose.yaml").at(0);
-}
 
 Node canonical(const std::string& text) {
     Node doc = parse_one(text);
@@ -41,26 +33,6 @@ std::string error_of(const std::string& text) {
         return e.what();
     }
     return "";
-}
-
-const Node& svc(const Node& doc, const char* name = "foo") {
-    return *doc.find("services")->find(name);
-}
-
-// Key order is the printer's business; these tests compare content.
-Node sorted(Node n) {
-    for (Node& item : n.items) item = sorted(std::move(item));
-    for (Entry& e : n.entries) e.value = sorted(std::move(e.value));
-    std::sort(n.entries.begin(), n.entries.end(),
-              [](const Entry& a, const Entry& b) { return a.key < b.key; });
-    return n;
-}
-
-void expect_yaml(const Node& actual, const std::string& expected_yaml) {
-    Node expected = parse_one(expected_yaml);
-    EXPECT_EQ(sorted(actual), sorted(expected)) << "actual:\n"
-                                                << emit_yaml(actual) << "expected:\n"
-                                                << emit_yaml(expected);
 }
 
 std::string service(const std::string& body) {

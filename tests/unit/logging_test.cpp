@@ -2,21 +2,14 @@
 
 #include <gtest/gtest.h>
 
-#include "compose/project.hpp"
+#include "compose_support.hpp"
 
 using namespace berth;
 
 namespace {
 
 compose::Node service_of(const std::string& yaml) {
-    compose::LoadOptions o;
-    o.files = {"-"};
-    o.stdin_content = yaml;
-    o.cwd = "/tmp";
-    o.project_name = "t";
-    auto p = compose::load(o);
-    if (!p) throw std::runtime_error(p.error().message());
-    return *p->service("web");
+    return *test_support::load_project(yaml).service("web");
 }
 
 }  // namespace

@@ -2,25 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include "compose_support.hpp"
+
 using namespace berth;
 
-namespace {
-
-compose::Project load_text(const std::string& yaml) {
-    compose::LoadOptions o;
-    o.files = {"-"};
-    o.stdin_content = yaml;
-    o.cwd = "/tmp";
-    o.project_name = "t";
-    auto p = compose::load(o);
-    if (!p) throw std::runtime_error(p.error().message());
-    return std::move(p.value());
-}
-
-}  // namespace
+namespace {}  // namespace
 
 TEST(ProjectGraph, ArcheryStartsDatabasesFirst) {
-    auto project = load_text(
+    auto project = test_support::load_project(
         "services:\n  web:\n    image: w\n    depends_on:\n      db: {condition: service_healthy, "
         "restart: true}\n"
         "      cache: {condition: service_started, required: false}\n  db:\n    image: d\n  "

@@ -3,25 +3,15 @@
 #include <gtest/gtest.h>
 
 #include "compose/project.hpp"
+#include "compose_support.hpp"
 
 using namespace berth;
 
 namespace {
 
-compose::Project load_text(const std::string& yaml) {
-    compose::LoadOptions o;
-    o.files = {"-"};
-    o.stdin_content = yaml;
-    o.cwd = "/tmp";
-    o.project_name = "t";
-    auto p = compose::load(o);
-    if (!p) throw std::runtime_error(p.error().message());
-    return std::move(p.value());
-}
-
 Result<engine::Resources> of(const std::string& service_body, int host_cpus = 2) {
     static compose::Project project;  // keeps the nodes alive for the marks
-    project = load_text("services:\n  s:\n    image: busybox\n" + service_body);
+    project = test_support::load_project("services:\n  s:\n    image: busybox\n" + service_body);
     return scheduler::resources_of(*project.service("s"), host_cpus);
 }
 

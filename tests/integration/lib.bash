@@ -195,6 +195,11 @@ spawn() {
         s=$!
         wait "$s"
         : >"$T/.deadline-$SPAWNED"
+        # Where each process of the hung run waits, for the failure report.
+        for p in "$SPAWNED" $(pgrep -P "$SPAWNED" 2>/dev/null); do
+            echo "pid $p $(tr '\0' ' ' </proc/$p/cmdline 2>/dev/null): state $(awk '/^State/{print $2}' /proc/$p/status 2>/dev/null), wchan $(cat /proc/$p/wchan 2>/dev/null)"
+            cat /proc/$p/stack 2>/dev/null
+        done >"$T/.hang-$SPAWNED" 2>&1
         kill_tree "$SPAWNED"
     ) </dev/null >/dev/null 2>&1 &
     DOG=$!
@@ -216,6 +221,7 @@ reap() {
     if [[ -e $T/.deadline-$pid ]]; then
         RC=124
         fail "berth-run did not finish within ${RUN_TIMEOUT}s; it and its container were killed"
+        [[ -e $T/.hang-$pid ]] && cat "$T/.hang-$pid" >&2
     fi
     expect_no_host_mount "$T" "after berth-run exited"
 }

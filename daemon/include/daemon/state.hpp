@@ -1,0 +1,107 @@
+// berthd's state in SQLite (WAL, schema migrations) under <data-root>/berth.db: projects with
+// their normalized model, containers with their labels, the events log and the steps of plans.
+// A container's run state (running, exited, its pid) is not stored here: it lives in the engine's
+// container folder, written by its monitor, so it stays right while berthd is down.
+// Thread-safe: one connection behind a mutex (statements are short).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/result.hpp"
+
+namespace berth::daemon {
+
+struct ProjectRecord {
+    std::string name;
+    std::string model_json;  // the normalized project as the client sent it
+    std::vector<std::string> config_files;
+    std::string working_dir;
+    std::string updated_at;  // RFC 3339
+};
+
+struct ContainerRecord {
+    std::string id;    // 64 hex
+    std::string name;  // unique
+    std::string project, service;
+    int number = 1;
+    bool oneoff = false;
+    std::string config_hash;
+    std::string image;     // as written in the service ("busybox")
+    std::string image_id;  // sha256:...
+    std::vector<std::string> command;  // what runs (entrypoint + cmd), for ps
+    std::map<std::string, std::string> labels;  // berth.* and the service's labels
+    std::int64_t created = 0;  // unix seconds
+};
+
+struct EventRecord {
+    std::int64_t seq = 0;
+    std::int64_t time_nano = 0;
+    std::string type = "container";  // container, network, volume, image
+    std::string action;              // create, start, die, ...
+    std::string id;
+    std::map<std::string, std::string> attributes;
+};
+
+enum class StepState { Pending, Running, Done, Failed };
+
+struct StepRecord {
+    std::int64_t id = 0;
+    std::string plan_id;
+    std::string project;
+    int seq = 0;
+    std::string kind;    // create, start, stop, remove, recreate
+    std::string target;  // container name or id
+    StepState state = StepState::Pending;
+    std::string error;
+};
+
+class StateDb {
+  public:
+    // Opens or creates the file, sets WAL and busy_timeout, and migrates the schema forward
+    // (user_version); a newer schema than this build knows is an error naming both versions.
+    static Result<std::unique_ptr<StateDb>> open(const std::string& path);
+    ~StateDb();
+    StateDb(const StateDb&) = delete;
+    StateDb& operator=(const StateDb&) = delete;
+
+    int schema_version() const;
+
+    Result<void> put_project(const ProjectRecord& p);  // insert or replace
+    Result<std::optional<ProjectRecord>> project(const std::string& name);
+    Result<std::vector<ProjectRecord>> projects();
+    Result<void> remove_project(const std::string& name);
+
+    Result<void> put_container(const ContainerRecord& c);  // insert or replace by id
+    Result<std::optional<ContainerRecord>> container(const std::string& id);
+    Result<std::optional<ContainerRecord>> container_by_name(const std::string& name);
+    // project "" = all; sorted by service, then number.
+    Result<std::vector<ContainerRecord>> containers(const std::string& project);
+    Result<void> remove_container(const std::string& id);
+
+    // Appends and returns the event with its seq.
+    Result<EventRecord> add_event(EventRecord e);
+    Result<std::vector<EventRecord>> events_since(std::int64_t after_seq, std::int64_t since_nano,
+                                                  std::int64_t until_nano);
+    // Keeps the newest `keep` events.
+    Result<void> trim_events(std::int64_t keep);
+
+    // A plan's steps are recorded before they run and updated after.
+    Result<std::int64_t> add_step(const StepRecord& s);
+    Result<void> set_step_state(std::int64_t id, StepState state, const std::string& error);
+    // Steps left Pending or Running (by a daemon that died mid-plan), oldest first.
+    Result<std::vector<StepRecord>> unfinished_steps();
+
+  private:
+    StateDb();
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+const char* to_string(StepState s);
+
+}  // namespace berth::daemon

@@ -1,0 +1,64 @@
+// A compose service (normalized model) and its image → the options of one engine container
+// (`berth-ctr create` arguments) and what berth records about it. Pure: reading files and
+// resolving other containers are the caller's, through ContainerContext.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/result.hpp"
+#include "compose/node.hpp"
+#include "images/image_config.hpp"
+
+namespace berth::scheduler {
+
+struct ContainerContext {
+    std::string project;
+    std::string service;
+    int number = 1;
+    bool oneoff = false;
+    std::string container_name;  // also the default hostname, as docker compose does
+    std::string config_hash;
+    std::string image_id;
+    images::ImageConfig image;  // the image's config
+    // Rootfs options from the image snapshot, e.g. {"--lower", "/a:/b", "--upper", ...}.
+    std::vector<std::string> rootfs_args;
+    std::string state_dir;  // holds hosts, hostname, resolv.conf (--state-dir)
+    int host_cpus = 1;
+    // The pid of a running container of another service (for ipc/pid: "service:x"), or an error.
+    std::function<Result<int>(const std::string& service)> service_pid;
+    // `run` overrides (nullopt = the service's)
+    std::optional<std::vector<std::string>> command, entrypoint;
+    std::vector<std::string> extra_env;  // K=V, override the service's
+    std::optional<std::string> user, workdir;
+    std::optional<bool> tty;
+};
+
+struct ContainerArgs {
+    std::vector<std::string> create_args;  // OPTIONS -- CMD ARGS (as parse_create_options takes)
+    std::vector<std::string> command;      // the process (entrypoint + cmd) after image defaults
+    std::map<std::string, std::string> labels;  // berth.* plus the service's labels
+    std::string hostname;
+    std::vector<std::string> warnings;
+};
+
+// Label keys.
+inline constexpr const char* kLabelProject = "berth.project";
+inline constexpr const char* kLabelService = "berth.service";
+inline constexpr const char* kLabelNumber = "berth.number";
+inline constexpr const char* kLabelConfigHash = "berth.config-hash";
+inline constexpr const char* kLabelOneoff = "berth.oneoff";
+
+// Fails, naming the attribute, for what berth cannot run yet or at all: a network other than
+// network_mode host/none ("service \"web\": bridge networks are not supported yet; set
+// network_mode: host or none"), named volumes, unknown ipc/pid modes.
+Result<ContainerArgs> container_args(const compose::Node& service, const ContainerContext& ctx);
+
+// Whether the service needs a bridge network (no network_mode, or network_mode bridge, or
+// networks listed): the daemon refuses those until networks exist.
+bool needs_bridge_network(const compose::Node& service);
+
+}  // namespace berth::scheduler

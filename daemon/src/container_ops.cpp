@@ -67,7 +67,7 @@ Result<ResolvedImage> resolve_image(DaemonContext& ctx, const std::string& servi
         Error e = config.error();
         return e.context("service \"" + service + "\": image \"" + image->text + "\"");
     }
-    return ResolvedImage{image->text, info->id, std::move(config).value()};
+    return ResolvedImage{image->text, info->id, std::move(config).value(), std::move(info).value()};
 }
 
 namespace {

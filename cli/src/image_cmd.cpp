@@ -17,7 +17,7 @@ using namespace berth::images;
 struct ImageArgs {
     std::string source, name, target, input, output, dir;
     std::vector<std::string> names, changes;
-    bool with_cmd = false, quiet = false;
+    bool with_cmd = false, quiet = false, force = false;
 };
 
 int fail(const Error& e) {
@@ -61,7 +61,7 @@ int run_inspect(Store& s, const ImageArgs& a) {
 int run_rm(Store& s, const ImageArgs& a) {
     int rc = 0;
     for (const auto& n : a.names) {
-        if (print_lines(remove_image(s, n)) != 0) rc = 1;
+        if (print_lines(remove_image(s, n, a.force)) != 0) rc = 1;
     }
     return rc;
 }
@@ -138,6 +138,8 @@ void add_image_verbs(CLI::App* image, StoreFlags& f, int& rc, std::shared_ptr<Im
 
     auto* rm = image->add_subcommand("rm", "Remove images (and layers no other image uses)");
     rm->alias("remove");
+    rm->add_flag("-f,--force", a->force,
+                 "Remove the name even while a container uses the image (its layers stay)");
     rm->add_option("names", a->names, "Images")->required();
     rm->callback([&f, &rc, a] { rc = with_store(f, [&](Store& s) { return run_rm(s, *a); }); });
 

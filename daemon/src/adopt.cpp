@@ -9,6 +9,8 @@
 #include <filesystem>
 #include <set>
 
+#include "images/images.hpp"
+
 namespace berth::daemon {
 
 Result<AdoptReport> adopt(DaemonContext& ctx) {
@@ -32,6 +34,7 @@ Result<AdoptReport> adopt(DaemonContext& ctx) {
         }
         std::error_code ec;
         std::filesystem::remove_all(ctx.container_data(c.id), ec);
+        (void)images::remove_lease(*ctx.store, c.id);
         (void)ctx.db->remove_container(c.id);
         ++report.dropped_records;
     }
@@ -44,6 +47,7 @@ Result<AdoptReport> adopt(DaemonContext& ctx) {
         }
         std::error_code ec;
         std::filesystem::remove_all(ctx.container_data(id), ec);
+        (void)images::remove_lease(*ctx.store, id);
         ++report.removed_unknown;
     }
     return report;

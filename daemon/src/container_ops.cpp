@@ -141,6 +141,8 @@ Result<ContainerRecord> make_container(DaemonContext& ctx, const compose::Projec
         auto s = images::prepare_snapshot(*ctx.store, image.ref, data);
         if (!s) return std::move(s).error();
         snap = std::move(s).value();
+        // The container's lower dirs are the image's layers: `image rm` must not take them.
+        if (auto l = images::add_lease(*ctx.store, id, image.info); !l) return l.error();
     }
     scheduler::ContainerContext cc;
     cc.project = project.name;
@@ -201,6 +203,7 @@ Result<ContainerRecord> create_container(DaemonContext& ctx, const compose::Proj
         (void)ctx.runtime->remove(id, true);
         std::error_code ec;
         fs::remove_all(ctx.container_data(id), ec);
+        (void)images::remove_lease(*ctx.store, id);
         (void)ctx.db->remove_container(id);
         Error e = rec.error();
         return e.context("create container " + spec.name);
@@ -241,6 +244,10 @@ Result<void> remove_container(DaemonContext& ctx, const ContainerRecord& c,
     std::error_code ec;
     fs::remove_all(ctx.container_data(c.id), ec);
     if (ec) errors.push_back("remove " + ctx.container_data(c.id) + ": " + ec.message());
+    if (errors.empty()) {
+        if (auto r = images::remove_lease(*ctx.store, c.id); !r)
+            errors.push_back(r.error().message());
+    }
     // The record goes only when the engine container went: otherwise a retry must still find it.
     if (errors.empty()) {
         if (auto r = ctx.db->remove_container(c.id); !r) errors.push_back(r.error().message());

@@ -1,4 +1,4 @@
-// Removing images and collecting what no reference reaches any more.
+// Removing images and collecting what no reference and no lease reaches any more.
 #include <dirent.h>
 
 #include <algorithm>
@@ -8,6 +8,7 @@
 #include "images/digest.hpp"
 #include "images/images.hpp"
 #include "images/reference.hpp"
+#include "lease.hpp"
 
 namespace berth::images {
 namespace {
@@ -24,16 +25,26 @@ std::vector<std::string> entries(const std::string& dir) {
     return out;
 }
 
-// Everything reachable from the references: blobs by hex, layers by chain hex.
+// Everything reachable from the references or held by a lease: blobs by hex, layers by chain
+// hex. Leases carry their own digests, so an image untagged under a container (rm -f) still
+// keeps its content.
 Result<std::pair<std::set<std::string>, std::set<std::string>>> reachable(const Store& store) {
     auto images = list_images(store);
     if (!images) return images.error();
+    auto leases = read_leases(store);
+    if (!leases) return leases.error();
     std::set<std::string> blobs, layers;
     for (const auto& i : *images) {
         blobs.insert(digest_hex(i.manifest_digest));
         blobs.insert(digest_hex(i.id));
         for (const auto& l : i.manifest.layers) blobs.insert(digest_hex(l.digest));
         for (const auto& c : i.chain_ids) layers.insert(digest_hex(c));
+    }
+    for (const auto& l : *leases) {
+        blobs.insert(digest_hex(l.manifest));
+        blobs.insert(digest_hex(l.image));
+        for (const auto& d : l.layers) blobs.insert(digest_hex(d));
+        for (const auto& c : l.chain_ids) layers.insert(digest_hex(c));
     }
     return std::make_pair(blobs, layers);
 }
@@ -64,6 +75,7 @@ Result<std::vector<std::string>> collect(Store& store) {
     for (const auto& name : entries(store.images_dir() + "/tmp")) {
         remove(store.images_dir() + "/tmp/" + name, "");
     }
+    for (const auto& path : stale_lease_temps(store)) remove(path, "");
     if (!errors.empty()) {
         // Collect every failure, not just the first: the rest of the store is still cleaned.
         std::string msg;
@@ -73,24 +85,60 @@ Result<std::vector<std::string>> collect(Store& store) {
     return out;
 }
 
+std::string short_id(const std::string& id) {
+    return digest_hex(id).substr(0, 12);
+}
+
+// Docker's rule: a reference may go while other names keep the image listed; the last name, or
+// the image by id, may not go from under a container unless forced.
+Result<void> check_in_use(const std::vector<Lease>& leases, const ImageInfo& info,
+                          const std::string& name, bool by_id,
+                          const std::vector<std::string>& untag) {
+    if (!by_id && untag.size() < info.names.size()) return {};
+    auto it = std::find_if(leases.begin(), leases.end(),
+                           [&](const Lease& l) { return l.image == info.id; });
+    if (it == leases.end()) return {};
+    std::string holder = it->holder.substr(0, 12);  // leases come sorted by holder
+    if (by_id) {
+        return Error("conflict: unable to delete " + short_id(info.id) +
+                     " (must be forced) - image is being used by container " + holder);
+    }
+    return Error("conflict: unable to remove repository reference \"" + name +
+                 "\" (must force) - container " + holder + " is using its referenced image " +
+                 short_id(info.id));
+}
+
+bool names_by_id(const ImageInfo& info, const std::string& name) {
+    std::string hex = name.rfind("sha256:", 0) == 0 ? name.substr(7) : name;
+    return looks_like_id(name) && digest_hex(info.id).rfind(hex, 0) == 0;
+}
+
+std::vector<std::string> names_to_untag(const ImageInfo& info, const std::string& name,
+                                        bool by_id) {
+    if (by_id) return info.names;  // by id: every name of the image goes
+    auto ref = parse_reference(name);
+    if (ref && !(ref->digest.size() && ref->tag.empty())) return {ref->str()};
+    return info.names;
+}
+
 }  // namespace
 
 Result<std::vector<std::string>> remove_image(Store& store, const std::string& name) {
+    return remove_image(store, name, false);
+}
+
+Result<std::vector<std::string>> remove_image(Store& store, const std::string& name, bool force) {
     auto gc = fsx::Lock::take(store.lock_path("gc"), true);
     if (!gc) return gc.error();
     auto info = find_image(store, name);
     if (!info) return info.error();
-    std::vector<std::string> untag;
-    std::string hex = name.rfind("sha256:", 0) == 0 ? name.substr(7) : name;
-    if (looks_like_id(name) && digest_hex(info->id).rfind(hex, 0) == 0) {
-        untag = info->names;  // by id: every name of the image goes
-    } else {
-        auto ref = parse_reference(name);
-        if (ref && !(ref->digest.size() && ref->tag.empty())) {
-            untag.push_back(ref->str());
-        } else {
-            untag = info->names;
-        }
+    bool by_id = names_by_id(*info, name);
+    std::vector<std::string> untag = names_to_untag(*info, name, by_id);
+    // Read even when forced: a lease that cannot be read must stop rm before it untags anything.
+    auto leases = read_leases(store);
+    if (!leases) return leases.error();
+    if (!force) {
+        if (auto ok = check_in_use(*leases, *info, name, by_id, untag); !ok) return ok.error();
     }
     std::vector<std::string> out;
     auto ok = store.update_refs([&](Refs& r) {
@@ -111,7 +159,14 @@ Result<std::vector<std::string>> remove_image(Store& store, const std::string& n
 Result<std::vector<std::string>> prune_images(Store& store) {
     auto gc = fsx::Lock::take(store.lock_path("gc"), true);
     if (!gc) return gc.error();
-    auto ok = store.update_refs([](Refs& r) { r.untagged.clear(); });
+    auto leases = read_leases(store);
+    if (!leases) return leases.error();
+    std::set<std::string> leased;
+    for (const auto& l : *leases) leased.insert(l.manifest);
+    // As Docker's prune: a dangling image a container uses stays listed.
+    auto ok = store.update_refs([&](Refs& r) {
+        std::erase_if(r.untagged, [&](const auto& m) { return !leased.count(m); });
+    });
     if (!ok) return ok.error();
     return collect(store);
 }

@@ -150,6 +150,15 @@ TEST_F(ContainerArgsTest, EntrypointClearsTheImageCmd) {
               (std::vector<std::string>{"/docker-entrypoint.sh", "echo", "hi"}));
 }
 
+TEST_F(ContainerArgsTest, EmptyCommandAndEntrypointFollowDockersMerge) {
+    ctx.image.entrypoint = {"/ep"};
+    ctx.image.cmd = {"x"};
+    EXPECT_EQ(parsed(kHost, "    command: []\n").spec.args, (std::vector<std::string>{"/ep", "x"}));
+    EXPECT_EQ(parsed(kHost, "    entrypoint: []\n").spec.args, std::vector<std::string>{"x"});
+    EXPECT_EQ(parsed(kHost, "    entrypoint: []\n    command: [y]\n").spec.args,
+              std::vector<std::string>{"y"});
+}
+
 TEST_F(ContainerArgsTest, EnvironmentMergesOverTheImage) {
     ctx.extra_env = {"D=run", "C=run"};
     auto o = parsed(kHost, "    environment:\n      A: svc\n      C: c\n      UNSET_HERE:\n");
@@ -257,7 +266,7 @@ TEST_F(ContainerArgsTest, BindsAndTmpfs) {
                     "        bind:\n          propagation: rprivate\n"
                     "    tmpfs: [\"/run\", \"/tmp:size=1m,exec\"]\n");
     const auto& m = o.spec.mounts;
-    ASSERT_EQ(m.size(), 5u);
+    ASSERT_EQ(m.size(), 6u);
     EXPECT_EQ(m[0].type, engine::Mount::Type::Bind);
     EXPECT_EQ(m[0].source, dir_ + "/conf");
     EXPECT_EQ(m[0].target, "/etc/app");
@@ -270,8 +279,9 @@ TEST_F(ContainerArgsTest, BindsAndTmpfs) {
         << ::testing::PrintToString(m[2].options);
     EXPECT_EQ(m[3].source, "/srv");
     EXPECT_EQ(m[4].type, engine::Mount::Type::Tmpfs);
-    EXPECT_EQ(m[4].target, "/tmp");
-    EXPECT_TRUE(has(m[4].options, "size=1m,exec"));
+    EXPECT_EQ(m[4].target, "/run");
+    EXPECT_EQ(m[5].target, "/tmp");
+    EXPECT_TRUE(has(m[5].options, "size=1m,exec"));
 }
 
 TEST_F(ContainerArgsTest, ReadOnlyTmpfsVolume) {
@@ -408,7 +418,7 @@ TEST_F(ContainerArgsTest, LogRotation) {
 TEST_F(ContainerArgsTest, HarmlessAttributesAreIgnored) {
     auto o = parsed(kHost,
                     "    restart: always\n    healthcheck:\n      test: [CMD, \"true\"]\n"
-                    "    depends_on: [db]\n    profiles: [\"\"]\n    x-note: hi\n"
+                    "    depends_on: [db]\n    x-note: hi\n"
                     "    deploy:\n      replicas: 2\n      placement:\n        constraints: [a]\n"
                     "    expose: [\"80\"]\n  db:\n    image: busybox\n    network_mode: host\n");
     EXPECT_EQ(o.spec.args, std::vector<std::string>{"sh"});
@@ -424,6 +434,29 @@ TEST_F(ContainerArgsTest, UnsupportedAttributesAreRefused) {
     EXPECT_EQ(error(kHost, "    devices: [\"vendor.com/gpu=all\"]\n"),
               "service \"s\": devices: \"vendor.com/gpu=all\" is not a device path (CDI devices "
               "are not supported)");
+}
+
+TEST_F(ContainerArgsTest, MoreMountErrors) {
+    EXPECT_EQ(error(kHost,
+                    "    volumes:\n      - type: bind\n        source: /a\n        target: /b\n"
+                    "        bind:\n          recursive: readonly\n"),
+              "service \"s\": volumes: /b: bind recursive \"readonly\" is not supported (only "
+              "enabled)");
+    EXPECT_EQ(error(kHost, "    tmpfs: [run]\n"),
+              "service \"s\": tmpfs \"run\": want an absolute path");
+}
+
+TEST_F(ContainerArgsTest, GpuReservationsAreRefused) {
+    EXPECT_EQ(error(kHost,
+                    "    deploy:\n      resources:\n        reservations:\n          devices:\n"
+                    "            - capabilities: [gpu]\n"),
+              "service \"s\": deploy.resources.reservations.devices is not supported yet");
+}
+
+TEST_F(ContainerArgsTest, JoiningAServiceNeedsItsPid) {
+    ctx.service_pid = nullptr;
+    EXPECT_EQ(error("    network_mode: service:db\n  db:\n    image: busybox\n"),
+              "service \"s\": network_mode: no running service db");
 }
 
 TEST_F(ContainerArgsTest, NoCommandAtAll) {

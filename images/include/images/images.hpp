@@ -50,4 +50,16 @@ struct Snapshot {
 Result<Snapshot> prepare_snapshot(const Store& store, const std::string& name,
                                   const std::string& dir);
 
+// As remove_image; FORCE removes the name even while a container holds the image (its lease
+// keeps the blobs and layers until the lease goes).
+Result<std::vector<std::string>> remove_image(Store& store, const std::string& name, bool force);
+
+// A container's hold on its image: while a lease exists, `image rm` refuses the image and
+// garbage collection keeps its blobs and layers. holder: the container id (folder-safe).
+Result<void> add_lease(Store& store, const std::string& holder, const ImageInfo& image);
+// Removing a lease that does not exist is not an error.
+Result<void> remove_lease(Store& store, const std::string& holder);
+// The holders of leases on the image with this id (config digest), sorted.
+Result<std::vector<std::string>> lease_holders(const Store& store, const std::string& image_id);
+
 }  // namespace berth::images

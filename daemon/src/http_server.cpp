@@ -14,6 +14,7 @@
 #include <condition_variable>
 #include <cstdio>
 #include <mutex>
+#include <system_error>
 #include <thread>
 
 #include "daemon/http.hpp"
@@ -302,7 +303,12 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
                                             std::to_string(core_->config.max_in_flight) + ")");
         // A thread per request rather than a fixed pool: a `logs -f` stream may hold its thread
         // for hours, and a pool would let a few of them starve every short request.
-        std::thread([self = this->shared_from_this()] { self->handle(); }).detach();
+        try {
+            std::thread([self = this->shared_from_this()] { self->handle(); }).detach();
+        } catch (const std::system_error& e) {
+            core_->end_request();
+            reply_and_close(503, std::string("no thread for the request: ") + e.what());
+        }
     }
 
     HttpRequest make_request() {

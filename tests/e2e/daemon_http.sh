@@ -4,8 +4,9 @@
 # errors, and a clean stop. Usage: daemon_http.sh BUILD_BIN_DIR WORK_DIR (root; 77 = skipped).
 set -euo pipefail
 
-BIN=$1
-WORK=$2
+BIN=$(cd "$1" && pwd)
+mkdir -p "$2"
+WORK=$(cd "$2" && pwd)
 HERE=$(cd "$(dirname "$0")" && pwd)
 PY=/usr/bin/python3
 

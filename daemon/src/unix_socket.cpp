@@ -113,6 +113,16 @@ Result<int> open_unix_listener(const std::string& path, mode_t mode, const std::
         ::close(fd);
         return errno_error("bind " + path, err);
     }
+    // A daemon run by a plain user (development, unit tests) keeps the socket as its own.
+    if (::geteuid() != 0) {
+        if (::chmod(path.c_str(), mode) != 0 || ::listen(fd, SOMAXCONN) != 0) {
+            err = errno;
+            ::close(fd);
+            ::unlink(path.c_str());
+            return errno_error("set up " + path, err);
+        }
+        return fd;
+    }
     gid_t gid = socket_group(group);
     if (auto ok = open_folder_to_group(path, gid); !ok) {
         ::close(fd);

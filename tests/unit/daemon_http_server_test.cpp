@@ -196,6 +196,47 @@ TEST_F(HttpServerTest, UnfinishedHandlerGets500AndStopRemovesTheSocket) {
     EXPECT_NE(::access(config_.unix_path.c_str(), F_OK), 0);
 }
 
+TEST_F(HttpServerTest, BeyondMaxInFlightIs503AndAShortRequestPassesALongOne) {
+    config_.max_in_flight = 2;
+    std::atomic<bool> release{false};
+    std::atomic<int> blocked{0};
+    router_.add("GET", "/v1/block", [&](const HttpRequest&, ResponseWriter& w) {
+        ++blocked;
+        poll_until([&] { return release.load(); });
+        w.respond(200, "text/plain", "done");
+    });
+    router_.add("GET", "/v1/_ping",
+                [](const HttpRequest&, ResponseWriter& w) { w.respond(200, "text/plain", "OK"); });
+    start();
+    int slow = connect_to(config_.unix_path);
+    send_all(slow, "GET /v1/block HTTP/1.1\r\nHost: b\r\nConnection: close\r\n\r\n");
+    ASSERT_TRUE(poll_until([&] { return blocked == 1; }));
+    // A second request runs beside the blocked one: it does not wait for it.
+    int quick = connect_to(config_.unix_path);
+    send_all(quick, "GET /v1/_ping HTTP/1.1\r\nHost: b\r\nConnection: close\r\n\r\n");
+    EXPECT_NE(read_until(quick, "OK").find("HTTP/1.1 200"), std::string::npos);
+    ::close(quick);
+
+    // The ping's slot frees just after its reply, so this may briefly still meet a 503.
+    int second = -1;
+    for (int attempt = 0; attempt < 100 && blocked < 2; ++attempt) {
+        second = connect_to(config_.unix_path);
+        send_all(second, "GET /v1/block HTTP/1.1\r\nHost: b\r\nConnection: close\r\n\r\n");
+        pollfd p{second, POLLIN, 0};
+        while (blocked < 2 && ::poll(&p, 1, 10) == 0) {
+        }
+        if (blocked < 2) ::close(second);
+    }
+    ASSERT_EQ(blocked, 2);
+    int third = connect_to(config_.unix_path);
+    send_all(third, "GET /v1/_ping HTTP/1.1\r\nHost: b\r\nConnection: close\r\n\r\n");
+    EXPECT_NE(read_until(third, "}").find("HTTP/1.1 503"), std::string::npos);
+    release = true;
+    EXPECT_NE(read_until(slow, "done").find("HTTP/1.1 200"), std::string::npos);
+    EXPECT_NE(read_until(second, "done").find("HTTP/1.1 200"), std::string::npos);
+    for (int fd : {slow, second, third}) ::close(fd);
+}
+
 TEST_F(HttpServerTest, TcpWithoutTlsNeedsTheInsecureFlag) {
     config_.unix_path.clear();
     config_.tcp = {"127.0.0.1:0"};

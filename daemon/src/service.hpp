@@ -7,4 +7,4 @@ namespace berth::daemon {
 Result<void> register_routes(Router& router, const DaemonConfig& cfg);
 // Called once run() has returned: closes the state database.
 void shutdown_service();
-}  // namespace berth::daemon
+}

@@ -410,6 +410,31 @@ TEST_F(DaemonRuntime, LogsOldLinesThenFollowsUntilExit) {
     EXPECT_EQ(state_of("chatty"), ContainerRunState::Running);
 }
 
+TEST_F(DaemonRuntime, LogsReadRotatedFilesOldestFirst) {
+    ASSERT_NO_FATAL_FAILURE(create("rot",
+                                   {"/bin/sh", "-c", "for i in $(seq 1 30); do echo line-$i; done"},
+                                   {"--log-max-size", "400", "--log-max-file", "3"}));
+    auto r = rt_->start("rot");
+    ASSERT_TRUE(r) << r.error().message();
+    auto w = rt_->wait("rot");
+    ASSERT_TRUE(w) << w.error().message();
+    ASSERT_TRUE(fs::exists(dir_ / "root" / "rot" / "ctr.log.2"));
+    auto lines = logs("rot");
+    // Records are about 90 bytes: 4 per file, 3 files; the survivors end with the last line and
+    // are consecutive, so the files were read oldest first.
+    ASSERT_GT(lines.size(), 8u);
+    int expect = 31 - static_cast<int>(lines.size());
+    for (const auto& l : lines) EXPECT_EQ(l.line, "line-" + std::to_string(expect++));
+    LogQuery q;
+    q.tail = 2;
+    std::vector<std::string> tail;
+    ASSERT_TRUE(rt_->logs({"rot"}, q, [&](const LogLine& l) {
+        tail.push_back(l.line);
+        return true;
+    }));
+    EXPECT_EQ(tail, (std::vector<std::string>{"line-29", "line-30"}));
+}
+
 TEST_F(DaemonRuntime, AttachFeedsStdinAndCopiesOutput) {
     ASSERT_NO_FATAL_FAILURE(create_and_start(
         "att", {"/bin/sh", "-c", "read line; echo got-$line; echo to-err >&2; exit 5"}));

@@ -191,11 +191,17 @@ class DaemonRuntime : public ::testing::Test {
         base_ = fs::path(BERTH_TEST_TMPDIR) / "daemon_runtime";
         fs::create_directories(base_);
         chmod(base_.c_str(), 0755);
-        rootfs_ = base_ / "rootfs";
+        // One per process: ctest runs each test in its own, maybe several at once.
+        rootfs_ = base_ / ("rootfs-" + std::to_string(getpid()));
         const std::string cmd = "bash " + std::string(BERTH_SOURCE_DIR) +
                                 "/tests/integration/make-rootfs.sh " + rootfs_.string() +
                                 " >/dev/null 2>&1";
         rootfs_ok_ = std::system(cmd.c_str()) == 0;
+    }
+
+    static void TearDownTestSuite() {
+        std::error_code ec;
+        if (!rootfs_.empty()) fs::remove_all(rootfs_, ec);
     }
 
     void SetUp() override {

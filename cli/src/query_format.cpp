@@ -140,7 +140,8 @@ std::string format_event(const nlohmann::json& event) {
     }
     std::string out = time + " container " + str(event, "action") + " " + str(event, "id");
     std::string attrs;
-    for (const auto& [k, v] : event.value("attributes", nlohmann::json::object()).items()) {
+    const nlohmann::json attributes = event.value("attributes", nlohmann::json::object());
+    for (const auto& [k, v] : attributes.items()) {
         attrs += (attrs.empty() ? "" : ", ") + k + "=" +
                  (v.is_string() ? v.get<std::string>() : v.dump());
     }

@@ -75,7 +75,7 @@ TEST(CliPs, TableColumns) {
     EXPECT_EQ(out,
               "NAME         IMAGE        COMMAND                  SERVICE   CREATED         "
               "STATUS                    PORTS\n"
-              "demo-web-1   nginx:1.25   \"nginx -g 'daemon o\xE2\x80\xA6\"   web       3 seconds "
+              "demo-web-1   nginx:1.25   \"nginx -g 'daemon of\xE2\x80\xA6\"   web       3 seconds "
               "ago   Up 3 seconds              0.0.0.0:8080->80/tcp, 53/udp\n"
               "demo-db-1    postgres     \"postgres\"               db        5 seconds ago   "
               "Exited (0) 1 second ago\n");
@@ -129,5 +129,5 @@ TEST(CliFormat, SizesEventsAndTop) {
               "2026-11-29 05:00:00.123456 container start abc (image=busybox, name=demo-web-1)");
     auto top =
         json::parse(R"({"Titles":["UID","PID","CMD"],"Processes":[["root","42","sleep 9"]]})");
-    EXPECT_EQ(render_top(top), "UID        PID        CMD\nroot       42         sleep 9\n");
+    EXPECT_EQ(render_top(top), "UID       PID       CMD\nroot      42        sleep 9\n");
 }

@@ -1,0 +1,260 @@
+#include "container_ops.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "compose/hash.hpp"
+#include "engine/container_state.hpp"
+#include "images/images.hpp"
+#include "scheduler/container_args.hpp"
+
+namespace berth::daemon {
+
+namespace fs = std::filesystem;
+
+std::string new_container_id() {
+    unsigned char raw[32];
+    int fd = ::open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+    ssize_t got = fd >= 0 ? ::read(fd, raw, sizeof raw) : -1;
+    if (fd >= 0) ::close(fd);
+    if (got != static_cast<ssize_t>(sizeof raw)) {
+        // getrandom-backed /dev/urandom does not fail short on Linux; this is the fallback for a
+        // container without /dev: time and address bits are unique enough for a name.
+        auto t = static_cast<unsigned long long>(
+            std::chrono::steady_clock::now().time_since_epoch().count());
+        for (std::size_t i = 0; i < sizeof raw; ++i)
+            raw[i] = static_cast<unsigned char>(t >> ((i % 8) * 8)) ^
+                     static_cast<unsigned char>(i * 131);
+    }
+    static const char* hex = "0123456789abcdef";
+    std::string id;
+    for (unsigned char b : raw) {
+        id += hex[b >> 4];
+        id += hex[b & 15];
+    }
+    return id;
+}
+
+std::map<std::string, std::string> event_attributes(const ContainerRecord& c) {
+    return {{"name", c.name},
+            {"image", c.image},
+            {"project", c.project},
+            {"service", c.service},
+            {"oneoff", c.oneoff ? "True" : "False"}};
+}
+
+Result<ResolvedImage> resolve_image(DaemonContext& ctx, const std::string& service,
+                                    const compose::Node& node) {
+    const compose::Node* image = node.find("image");
+    if (!image || !image->is_scalar() || image->text.empty()) {
+        return Error("service \"" + service +
+                     "\" has no image; building images is not supported yet");
+    }
+    std::lock_guard lock(ctx.store_mu);
+    auto info = images::find_image(*ctx.store, image->text);
+    if (!info) {
+        return Error("service \"" + service + "\": image \"" + image->text +
+                     "\" is not in the local store (" + info.error().message() +
+                     "); load it with \"berth image load -i FILE\" or create it with \"berth "
+                     "image import\"");
+    }
+    auto config = images::image_config(*ctx.store, *info);
+    if (!config) {
+        Error e = config.error();
+        return e.context("service \"" + service + "\": image \"" + image->text + "\"");
+    }
+    return ResolvedImage{image->text, info->id, std::move(config).value()};
+}
+
+namespace {
+
+Result<void> write_text(const std::string& path, const std::string& text) {
+    return engine::write_file_atomic(path, text);
+}
+
+// The files the engine bind-mounts at /etc/hosts, /etc/hostname and /etc/resolv.conf. With the
+// host's network the container sees the host's files, as in Docker; otherwise a hosts file
+// with the loopback names only (no network yet gives it an address of its own).
+Result<void> write_etc_files(const std::string& dir, const std::string& hostname, bool host_net) {
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec) return errno_error("create " + dir, ec.value());
+    std::string hosts = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n";
+    if (host_net) {
+        auto h = engine::read_text_file("/etc/hosts");
+        if (h) hosts = *h;
+    }
+    auto resolv = engine::read_text_file("/etc/resolv.conf");
+    if (auto r = write_text(dir + "/hosts", hosts); !r) return r;
+    if (auto r = write_text(dir + "/hostname", hostname + "\n"); !r) return r;
+    return write_text(dir + "/resolv.conf", resolv ? *resolv : std::string());
+}
+
+bool uses_host_network(const compose::Node& service) {
+    const compose::Node* mode = service.find("network_mode");
+    return mode && mode->is_scalar() && mode->text == "host";
+}
+
+std::vector<std::string> snapshot_args(const images::Snapshot& snap) {
+    std::vector<std::string> out;
+    if (!snap.rootfs.empty()) out = {"--rootfs", snap.rootfs};
+    for (const auto& l : snap.lowers) out.insert(out.end(), {"--lower", l});
+    if (!snap.upper.empty()) {
+        out.insert(out.end(),
+                   {"--upper", snap.upper, "--work", snap.work, "--merged", snap.merged});
+    }
+    return out;
+}
+
+int host_cpus() {
+    long n = ::sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? static_cast<int>(n) : 1;
+}
+
+// The pid of PID 1 of a running container of `service` in the same project, for
+// ipc/pid: "service:x".
+Result<int> service_pid(DaemonContext& ctx, const std::string& project,
+                        const std::string& service) {
+    auto all = ctx.db->containers(project);
+    if (!all) return std::move(all).error();
+    for (const auto& c : *all) {
+        if (c.service != service || c.oneoff) continue;
+        auto st = ctx.runtime->status(c.id);
+        if (st && st->state == ContainerRunState::Running) return static_cast<int>(st->pid);
+    }
+    return Error("service \"" + service + "\" has no running container");
+}
+
+Result<ContainerRecord> make_container(DaemonContext& ctx, const compose::Project& project,
+                                       const ResolvedImage& image, const NewContainer& spec,
+                                       const std::string& id) {
+    const compose::Node* node = project.service(spec.service);
+    if (!node) return Error("no such service: \"" + spec.service + "\"");
+    const std::string data = ctx.container_data(id);
+    images::Snapshot snap;
+    {
+        std::lock_guard lock(ctx.store_mu);
+        auto s = images::prepare_snapshot(*ctx.store, image.ref, data);
+        if (!s) return std::move(s).error();
+        snap = std::move(s).value();
+    }
+    scheduler::ContainerContext cc;
+    cc.project = project.name;
+    cc.service = spec.service;
+    cc.number = spec.number;
+    cc.oneoff = spec.oneoff;
+    cc.container_name = spec.name;
+    cc.config_hash = spec.config_hash;
+    cc.image_id = image.id;
+    cc.image = image.config;
+    cc.rootfs_args = snapshot_args(snap);
+    cc.state_dir = data + "/etc";
+    cc.host_cpus = host_cpus();
+    cc.service_pid = [&ctx, &project](const std::string& s) {
+        return service_pid(ctx, project.name, s);
+    };
+    if (spec.run) {
+        cc.command = spec.run->command;
+        cc.entrypoint = spec.run->entrypoint;
+        cc.extra_env = spec.run->env;
+        cc.user = spec.run->user;
+        cc.workdir = spec.run->workdir;
+        cc.tty = spec.run->tty;
+    }
+    auto args = scheduler::container_args(*node, cc);
+    if (!args) return std::move(args).error();
+    if (auto r = write_etc_files(cc.state_dir, args->hostname, uses_host_network(*node)); !r) {
+        return r.error();
+    }
+    ContainerRecord rec;
+    rec.id = id;
+    rec.name = spec.name;
+    rec.project = project.name;
+    rec.service = spec.service;
+    rec.number = spec.number;
+    rec.oneoff = spec.oneoff;
+    rec.config_hash = spec.config_hash;
+    rec.image = image.ref;
+    rec.image_id = image.id;
+    rec.command = args->command;
+    rec.labels = args->labels;
+    rec.created = static_cast<std::int64_t>(::time(nullptr));
+    // Recorded before the engine container exists: a daemon killed in between leaves a record
+    // without a folder, which start-up removes (adopt.cpp), never a container nobody knows.
+    if (auto r = ctx.db->put_container(rec); !r) return r.error();
+    if (auto r = ctx.runtime->create(id, args->create_args); !r) return r.error();
+    return rec;
+}
+
+}  // namespace
+
+Result<ContainerRecord> create_container(DaemonContext& ctx, const compose::Project& project,
+                                         const ResolvedImage& image, const NewContainer& spec) {
+    const std::string id = new_container_id();
+    auto rec = make_container(ctx, project, image, spec, id);
+    if (!rec) {
+        // Undo whatever part was made; the first error is the one the user needs.
+        (void)ctx.runtime->remove(id, true);
+        std::error_code ec;
+        fs::remove_all(ctx.container_data(id), ec);
+        (void)ctx.db->remove_container(id);
+        Error e = rec.error();
+        return e.context("create container " + spec.name);
+    }
+    ctx.events->publish("create", id, event_attributes(*rec));
+    return rec;
+}
+
+Result<void> start_container(DaemonContext& ctx, const ContainerRecord& c) {
+    if (auto r = ctx.runtime->start(c.id); !r) {
+        Error e = r.error();
+        return e.context("start container " + c.name);
+    }
+    ctx.events->publish("start", c.id, event_attributes(c));
+    return {};
+}
+
+Result<void> stop_container(DaemonContext& ctx, const ContainerRecord& c,
+                            std::optional<double> timeout) {
+    auto st = ctx.runtime->status(c.id);
+    if (st && st->state != ContainerRunState::Running && st->state != ContainerRunState::Paused) {
+        return {};
+    }
+    if (auto r = ctx.runtime->stop(c.id, timeout); !r) {
+        Error e = r.error();
+        return e.context("stop container " + c.name);
+    }
+    auto attrs = event_attributes(c);
+    auto after = ctx.runtime->status(c.id);
+    if (after) attrs["exitCode"] = std::to_string(after->exit_code);
+    ctx.events->publish("die", c.id, attrs);
+    ctx.events->publish("stop", c.id, event_attributes(c));
+    return {};
+}
+
+Result<void> remove_container(DaemonContext& ctx, const ContainerRecord& c,
+                              std::optional<double> timeout) {
+    std::vector<std::string> errors;
+    if (auto r = stop_container(ctx, c, timeout); !r) errors.push_back(r.error().message());
+    if (auto r = ctx.runtime->remove(c.id, true); !r) errors.push_back(r.error().message());
+    std::error_code ec;
+    fs::remove_all(ctx.container_data(c.id), ec);
+    if (ec) errors.push_back("remove " + ctx.container_data(c.id) + ": " + ec.message());
+    // The record goes only when the engine container went: otherwise a retry must still find it.
+    if (errors.empty()) {
+        if (auto r = ctx.db->remove_container(c.id); !r) errors.push_back(r.error().message());
+    }
+    if (!errors.empty()) {
+        std::string all;
+        for (const auto& e : errors) all += (all.empty() ? "" : "; ") + e;
+        return Error("remove container " + c.name + ": " + all);
+    }
+    ctx.events->publish("destroy", c.id, event_attributes(c));
+    return {};
+}
+
+}  // namespace berth::daemon

@@ -1,0 +1,64 @@
+// One container of a service, made and unmade: the image snapshot, the /etc files, the engine
+// container, the state record and the events. Shared by up, run and down.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/result.hpp"
+#include "compose/project.hpp"
+#include "daemon/state.hpp"
+#include "daemon_context.hpp"
+#include "images/image_config.hpp"
+
+namespace berth::daemon {
+
+struct ResolvedImage {
+    std::string ref;  // as the service names it
+    std::string id;   // sha256:...
+    images::ImageConfig config;
+};
+
+// The service's image from the local store. Pulling comes later, so a missing image is an
+// error saying how to get it.
+Result<ResolvedImage> resolve_image(DaemonContext& ctx, const std::string& service,
+                                    const compose::Node& node);
+
+// `run` overrides of the service definition.
+struct RunOverrides {
+    std::optional<std::vector<std::string>> command, entrypoint;
+    std::vector<std::string> env;
+    std::optional<std::string> user, workdir;
+    std::optional<bool> tty;
+};
+
+struct NewContainer {
+    std::string service;
+    int number = 1;
+    bool oneoff = false;
+    std::string name;
+    std::string config_hash;
+    const RunOverrides* run = nullptr;
+};
+
+// Creates (does not start) the container; on failure nothing of it is left behind.
+Result<ContainerRecord> create_container(DaemonContext& ctx, const compose::Project& project,
+                                         const ResolvedImage& image, const NewContainer& spec);
+
+// Stops it (gracefully within timeout, nullopt = its own stop timeout) when running, then
+// removes the engine container, its files and its record. Every error is collected.
+Result<void> remove_container(DaemonContext& ctx, const ContainerRecord& c,
+                              std::optional<double> timeout);
+
+Result<void> start_container(DaemonContext& ctx, const ContainerRecord& c);
+Result<void> stop_container(DaemonContext& ctx, const ContainerRecord& c,
+                            std::optional<double> timeout);
+
+// The event attributes of a container.
+std::map<std::string, std::string> event_attributes(const ContainerRecord& c);
+
+// 64 random hex digits.
+std::string new_container_id();
+
+}  // namespace berth::daemon

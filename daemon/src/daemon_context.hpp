@@ -1,0 +1,41 @@
+// What every route of berthd shares: its configuration, the state database, the image store, the
+// runtime, the event bus, and a lock per project so two operations on one project never
+// interleave (two `up`s at once would each create the missing containers).
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "daemon/config.hpp"
+#include "daemon/runtime.hpp"
+#include "daemon/state.hpp"
+#include "event_bus.hpp"
+#include "images/store.hpp"
+
+namespace berth::daemon {
+
+struct DaemonContext {
+    DaemonConfig cfg;
+    std::unique_ptr<StateDb> db;
+    std::unique_ptr<images::Store> store;
+    std::unique_ptr<Runtime> runtime;
+    std::unique_ptr<EventBus> events;
+    std::mutex store_mu;  // image store reads and snapshot preparation
+
+    std::string containers_root() const { return cfg.data_root + "/containers"; }
+    // A container's root filesystem layers (upper, work, merged) and its /etc files.
+    std::string container_data(const std::string& id) const {
+        return cfg.data_root + "/container-data/" + id;
+    }
+
+    // Held for the whole of an operation on the project.
+    std::mutex& project_lock(const std::string& project);
+
+  private:
+    std::mutex locks_mu_;
+    std::map<std::string, std::unique_ptr<std::mutex>> locks_;
+};
+
+}  // namespace berth::daemon

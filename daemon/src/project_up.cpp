@@ -1,0 +1,259 @@
+// `up` and `create`: check everything first (so bad input changes nothing), plan against the
+// containers that exist, then carry the plan out in dependency order, in parallel where it may.
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "compose/hash.hpp"
+#include "compose/yaml.hpp"
+#include "container_ops.hpp"
+#include "progress.hpp"
+#include "project_ops.hpp"
+#include "project_request.hpp"
+#include "project_state.hpp"
+#include "scheduler/container_args.hpp"
+#include "scheduler/project_graph.hpp"
+
+namespace berth::daemon {
+
+namespace {
+
+int replicas_of(const compose::Node& service) {
+    if (const compose::Node* s = service.find("scale"))
+        return static_cast<int>(s->as_int().value_or(1));
+    const compose::Node* deploy = service.find("deploy");
+    const compose::Node* r = deploy && deploy->is_map() ? deploy->find("replicas") : nullptr;
+    return r ? static_cast<int>(r->as_int().value_or(1)) : 1;
+}
+
+std::string scalar_or(const compose::Node& n, const char* key, const std::string& fallback) {
+    const compose::Node* v = n.find(key);
+    return v && v->is_scalar() ? v->text : fallback;
+}
+
+// The services `up` acts on: those asked for and what they depend on (unless no_deps), or all.
+Result<std::set<std::string>> selected_services(const scheduler::Graph& graph,
+                                                const scheduler::UpOptions& o) {
+    for (const auto& s : o.services) {
+        if (!graph.contains(s)) return Error("no such service: \"" + s + "\"");
+    }
+    auto names = o.services.empty() ? graph.services()
+                 : o.no_deps        ? o.services
+                                    : graph.dependencies_closure(o.services);
+    return std::set<std::string>(names.begin(), names.end());
+}
+
+// What the next issue's orchestration brings is refused, never ignored.
+Result<void> check_conditions(const scheduler::Graph& graph,
+                              const std::set<std::string>& selected) {
+    for (const auto& s : selected) {
+        for (const auto& d : graph.dependencies(s)) {
+            if (d.condition != scheduler::Condition::Started) {
+                return Error("service \"" + s + "\": depends_on \"" + d.service +
+                             "\" with condition " + scheduler::to_string(d.condition) +
+                             " is not supported yet; use condition: service_started");
+            }
+        }
+    }
+    return {};
+}
+
+// Every selected service's container options are built once with placeholder paths, so that a
+// service berth cannot run fails the whole request before anything is made.
+Result<void> dry_run(const compose::Project& p, const std::string& service,
+                     const ResolvedImage& image) {
+    scheduler::ContainerContext cc;
+    cc.project = p.name;
+    cc.service = service;
+    cc.container_name = p.name;
+    cc.container_name.append("-").append(service).append("-1");
+    cc.image_id = image.id;
+    cc.image = image.config;
+    cc.rootfs_args = {"--rootfs", "/nonexistent"};
+    cc.state_dir = "/nonexistent";
+    cc.host_cpus = static_cast<int>(std::max(1L, ::sysconf(_SC_NPROCESSORS_ONLN)));
+    cc.service_pid = [](const std::string&) -> Result<int> { return 1; };
+    auto args = scheduler::container_args(*p.service(service), cc);
+    if (!args) return args.error();
+    return {};
+}
+
+Result<std::map<std::string, ServicePlanInput>> prepare_services(
+    DaemonContext& ctx, const compose::Project& p, const std::set<std::string>& selected) {
+    std::map<std::string, ServicePlanInput> out;
+    for (const auto& name : p.service_names()) {
+        const compose::Node* node = p.service(name);
+        ServicePlanInput in;
+        in.desired.name = name;
+        in.desired.replicas = replicas_of(*node);
+        in.desired.container_name = scalar_or(*node, "container_name", "");
+        auto image = resolve_image(ctx, name, *node);
+        if (image) {
+            in.desired.config_hash =
+                scheduler::config_hash_with_image(compose::service_config_hash(*node), image->id);
+            in.image = std::move(image).value();
+        } else if (selected.count(name)) {
+            return image.error();
+        }
+        if (selected.count(name)) {
+            if (auto r = dry_run(p, name, *in.image); !r) return r.error();
+        }
+        out.emplace(name, std::move(in));
+    }
+    return out;
+}
+
+struct UpRun {
+    DaemonContext& ctx;
+    const compose::Project& project;
+    const UpRequest& req;
+    std::map<std::string, ServicePlanInput>& inputs;
+    const ProjectContainers& actual;
+    std::optional<compose::Project> previous;
+    Progress& progress;
+
+    std::string resource(const std::string& name) const { return "Container " + name; }
+
+    Result<ContainerRecord> create(const scheduler::Step& s) {
+        const auto& in = inputs.at(s.service);
+        NewContainer nc{s.service, s.number, false, s.container_name, in.desired.config_hash,
+                        nullptr};
+        return create_container(ctx, project, *in.image, nc);
+    }
+
+    Result<void> start_new(const ContainerRecord& rec) {
+        if (req.options.no_start) return {};
+        progress.event(resource(rec.name), "Starting");
+        if (auto r = start_container(ctx, rec); !r) return r;
+        progress.event(resource(rec.name), "Started");
+        return {};
+    }
+
+    std::string recreate_reason(const scheduler::Step& s) const {
+        if (s.reason != "config changed" || !previous) return s.reason;
+        const compose::Node* before = previous->service(s.service);
+        const compose::Node* after = project.service(s.service);
+        if (!before || !after) return s.reason;
+        auto keys = scheduler::changed_keys(*before, *after);
+        std::string list;
+        for (const auto& k : keys) list += (list.empty() ? "" : ", ") + k;
+        return list.empty() ? "image changed" : "config changed: " + list;
+    }
+
+    Result<void> run(const scheduler::Step& s) {
+        switch (s.action) {
+            case scheduler::Action::Keep:
+                progress.event(resource(s.container_name), "Running");
+                return {};
+            case scheduler::Action::Create: {
+                progress.event(resource(s.container_name), "Creating");
+                auto rec = create(s);
+                if (!rec) return rec.error();
+                progress.event(resource(s.container_name), "Created");
+                return start_new(*rec);
+            }
+            case scheduler::Action::Recreate: {
+                progress.event(resource(s.container_name), "Recreate", recreate_reason(s));
+                const ContainerRecord* old = actual.by_id.at(s.container_id);
+                if (auto r = remove_container(ctx, *old, req.timeout); !r) return r;
+                auto rec = create(s);
+                if (!rec) return rec.error();
+                progress.event(resource(s.container_name), "Recreated");
+                return start_new(*rec);
+            }
+            case scheduler::Action::Start: {
+                if (req.options.no_start) return {};
+                return start_new(*actual.by_id.at(s.container_id));
+            }
+            case scheduler::Action::Stop:
+            case scheduler::Action::Remove: {
+                const ContainerRecord* old = actual.by_id.at(s.container_id);
+                progress.event(resource(old->name), "Stopping");
+                if (s.action == scheduler::Action::Stop) {
+                    if (auto r = stop_container(ctx, *old, req.timeout); !r) return r;
+                    progress.event(resource(old->name), "Stopped");
+                    return {};
+                }
+                progress.event(resource(old->name), "Removing");
+                if (auto r = remove_container(ctx, *old, req.timeout); !r) return r;
+                progress.event(resource(old->name), "Removed");
+                return {};
+            }
+        }
+        return {};
+    }
+};
+
+Result<void> save_project(DaemonContext& ctx, const compose::Project& p) {
+    ProjectRecord rec;
+    rec.name = p.name;
+    rec.model_json = compose::emit_json(p.model, -1);
+    rec.config_files = p.config_files;
+    rec.working_dir = p.working_dir;
+    return ctx.db->put_project(rec);
+}
+
+void fail(ResponseWriter& w, const Error& e) {
+    w.error(400, e.message());
+}
+
+}  // namespace
+
+Result<PreparedUp> prepare_up(DaemonContext& ctx, const UpRequest& up) {
+    const compose::Project& project = *up.project;
+    auto graph = scheduler::project_graph(project);
+    if (!graph) return graph.error();
+    auto selected = selected_services(*graph, up.options);
+    if (!selected) return selected.error();
+    if (auto r = check_conditions(*graph, *selected); !r) return r.error();
+    auto inputs = prepare_services(ctx, project, *selected);
+    if (!inputs) return inputs.error();
+    auto actual = project_containers(ctx, project.name);
+    if (!actual) return actual.error();
+    std::vector<scheduler::DesiredService> desired;
+    for (const auto& [_, in] : *inputs) desired.push_back(in.desired);
+    auto plan = scheduler::plan_up(project.name, *graph, desired, actual->actual, up.options);
+    if (!plan) return plan.error();
+    PreparedUp out{std::move(graph).value(), std::move(inputs).value(), std::move(actual).value(),
+                   std::move(plan).value()};
+    // by_id points into records, which the move above kept in place; rebuild it to be sure.
+    out.actual.by_id.clear();
+    for (const auto& r : out.actual.records) out.actual.by_id[r.id] = &r;
+    return out;
+}
+
+Result<void> execute_up(DaemonContext& ctx, const UpRequest& up, PreparedUp& prepared,
+                        Progress& progress) {
+    const compose::Project& project = *up.project;
+    for (const auto& warning : prepared.graph.warnings()) progress.warning(warning);
+    for (const auto& warning : prepared.plan.warnings) progress.warning(warning);
+    auto previous = stored_project(ctx, project.name);
+    if (auto r = save_project(ctx, project); !r) return r;
+    UpRun run{ctx, project, up, prepared.inputs, prepared.actual, std::move(previous), progress};
+    return run_steps(
+        ctx, project.name, prepared.plan.steps, up.parallel, [&](const scheduler::Step& s) {
+            auto r = run.run(s);
+            if (!r) {
+                progress.event("Container " + s.container_name, "Error", r.error().message());
+            }
+            return r;
+        });
+}
+
+void handle_up(DaemonContext& ctx, const HttpRequest& req, ResponseWriter& w, bool create_only) {
+    const std::string name = req.params.at("name");
+    if (auto r = validate_project_name(name); !r) return fail(w, r.error());
+    auto parsed = parse_up_request(req.body, name);
+    if (!parsed) return fail(w, parsed.error());
+    UpRequest& up = *parsed;
+    if (create_only) up.options.no_start = true;
+    std::lock_guard lock(ctx.project_lock(name));
+    auto prepared = prepare_up(ctx, up);
+    if (!prepared) return fail(w, prepared.error());
+    Progress progress(w);
+    progress.start();
+    auto done = execute_up(ctx, up, *prepared, progress);
+    if (!done) return progress.result(false, 1, done.error().message());
+    progress.result(true, 0);
+}
+
+}  // namespace berth::daemon

@@ -1,0 +1,16 @@
+// The route groups of berthd and the lookups they share.
+#pragma once
+
+#include "daemon/http.hpp"
+#include "daemon/state.hpp"
+#include "daemon_context.hpp"
+
+namespace berth::daemon {
+
+void add_query_routes(Router& r, DaemonContext& ctx);  // query_routes.cpp
+void add_stdio_routes(Router& r, DaemonContext& ctx);  // stdio_routes.cpp
+
+// A container by name, id, or unique id prefix of at least 4 digits.
+Result<ContainerRecord> find_container(DaemonContext& ctx, const std::string& ref);
+
+}  // namespace berth::daemon

@@ -67,7 +67,7 @@ Result<ResolvedImage> resolve_image(DaemonContext& ctx, const std::string& servi
         Error e = config.error();
         return e.context("service \"" + service + "\": image \"" + image->text + "\"");
     }
-    return ResolvedImage{image->text, info->id, std::move(config).value()};
+    return ResolvedImage{image->text, info->id, std::move(config).value(), std::move(info).value()};
 }
 
 namespace {
@@ -228,10 +228,7 @@ Result<void> stop_container(DaemonContext& ctx, const ContainerRecord& c,
         Error e = r.error();
         return e.context("stop container " + c.name);
     }
-    auto attrs = event_attributes(c);
-    auto after = ctx.runtime->status(c.id);
-    if (after) attrs["exitCode"] = std::to_string(after->exit_code);
-    ctx.events->publish("die", c.id, attrs);
+    // The `die` event comes from the exit watch (exit_watch.cpp), which sees every exit.
     ctx.events->publish("stop", c.id, event_attributes(c));
     return {};
 }

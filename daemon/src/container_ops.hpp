@@ -11,6 +11,7 @@
 #include "daemon/state.hpp"
 #include "daemon_context.hpp"
 #include "images/image_config.hpp"
+#include "images/images.hpp"
 
 namespace berth::daemon {
 
@@ -18,6 +19,7 @@ struct ResolvedImage {
     std::string ref;  // as the service names it
     std::string id;   // sha256:...
     images::ImageConfig config;
+    images::ImageInfo info;
 };
 
 // The service's image from the local store. Pulling comes later, so a missing image is an

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "adopt.hpp"
+#include "exit_watch.hpp"
 #include "project_ops.hpp"
 #include "routes.hpp"
 
@@ -16,6 +17,7 @@ namespace berth::daemon {
 namespace {
 
 std::unique_ptr<DaemonContext> g_ctx;
+std::unique_ptr<ExitWatch> g_watch;
 
 std::string self_dir() {
     std::error_code ec;
@@ -91,6 +93,7 @@ Result<void> register_routes(Router& router, const DaemonConfig& cfg) {
     router.add("GET", "/v1/version", [](const HttpRequest&, ResponseWriter& w) {
         w.json(200, R"({"Version":"0.1.0","ApiVersion":"v1","Os":"linux"})");
     });
+    g_watch = std::make_unique<ExitWatch>(*g_ctx);
     add_project_routes(router, *g_ctx);
     add_query_routes(router, *g_ctx);
     add_stdio_routes(router, *g_ctx);
@@ -98,6 +101,7 @@ Result<void> register_routes(Router& router, const DaemonConfig& cfg) {
 }
 
 void shutdown_service() {
+    g_watch.reset();
     if (g_ctx) g_ctx->events->stop();
     g_ctx.reset();
 }

@@ -1,0 +1,51 @@
+#include "exit_watch.hpp"
+
+#include <chrono>
+
+#include "container_ops.hpp"
+
+namespace berth::daemon {
+
+ExitWatch::ExitWatch(DaemonContext& ctx) : ctx_(ctx), thread_([this] { loop(); }) {}
+
+ExitWatch::~ExitWatch() {
+    {
+        std::lock_guard lock(mu_);
+        stopping_ = true;
+    }
+    wake_.notify_all();
+    thread_.join();
+}
+
+void ExitWatch::loop() {
+    std::unique_lock lock(mu_);
+    while (!stopping_) {
+        lock.unlock();
+        scan();
+        lock.lock();
+        wake_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_; });
+    }
+}
+
+void ExitWatch::scan() {
+    auto records = ctx_.db->containers("");
+    if (!records) return;
+    std::map<std::string, ContainerRunState> now;
+    for (const auto& c : *records) {
+        auto st = ctx_.runtime->status(c.id);
+        if (!st) continue;
+        now[c.id] = st->state;
+        auto before = last_.find(c.id);
+        bool was_up = before != last_.end() && (before->second == ContainerRunState::Running ||
+                                                before->second == ContainerRunState::Paused);
+        if (was_up && st->state == ContainerRunState::Exited) {
+            auto attrs = event_attributes(c);
+            attrs["exitCode"] = std::to_string(st->exit_code);
+            if (st->oom_killed) ctx_.events->publish("oom", c.id, event_attributes(c));
+            ctx_.events->publish("die", c.id, attrs);
+        }
+    }
+    last_ = std::move(now);
+}
+
+}  // namespace berth::daemon

@@ -1,0 +1,112 @@
+// volumes (long form) and tmpfs → --bind and --tmpfs.
+#include <cstdio>
+
+#include "container_args_parts.hpp"
+
+namespace berth::scheduler::detail {
+namespace {
+
+using compose::Node;
+
+std::string field(const Node& m, const char* key) {
+    const Node* n = m.find(key);
+    return n && n->is_scalar() ? n->text : "";
+}
+
+const Node* sub(const Node& m, const char* key) {
+    const Node* n = m.find(key);
+    return n && n->is_map() ? n : nullptr;
+}
+
+// --bind is SRC:DST[:ro], so neither path may hold a colon.
+Result<void> check_path(const ArgsBuilder& b, const std::string& what, const std::string& path) {
+    if (path.empty() || path[0] != '/') {
+        return b.fail("volumes: " + what + " \"" + path + "\" is not an absolute path");
+    }
+    if (path.find(':') != std::string::npos) {
+        return b.fail("volumes: " + what + " \"" + path +
+                      "\" contains ':', which berth cannot mount");
+    }
+    return {};
+}
+
+Result<void> add_bind(ArgsBuilder& b, const Node& m) {
+    const std::string source = field(m, "source"), target = field(m, "target");
+    if (auto ok = check_path(b, "source", source); !ok) return ok;
+    if (auto ok = check_path(b, "target", target); !ok) return ok;
+    if (const Node* opts = sub(m, "bind")) {
+        // Binds are recursive and private, Docker's defaults.
+        const std::string prop = field(*opts, "propagation");
+        if (!prop.empty() && prop != "rprivate" && prop != "private") {
+            return b.fail("volumes: " + target + ": bind propagation \"" + prop +
+                          "\" is not supported (only rprivate)");
+        }
+        const std::string rec = field(*opts, "recursive");
+        if (!rec.empty() && rec != "enabled") {
+            return b.fail("volumes: " + target + ": bind recursive \"" + rec +
+                          "\" is not supported (only enabled)");
+        }
+    }
+    b.add("--bind", source + ":" + target + (is_true(m.find("read_only")) ? ":ro" : ""));
+    return {};
+}
+
+// Docker's tmpfs options: the mode is printed in octal (os.FileMode), the size in bytes.
+Result<void> add_tmpfs_volume(ArgsBuilder& b, const Node& m) {
+    const std::string target = field(m, "target");
+    if (auto ok = check_path(b, "target", target); !ok) return ok;
+    std::string opts;
+    auto append = [&](const std::string& o) { opts += (opts.empty() ? "" : ",") + o; };
+    if (is_true(m.find("read_only"))) append("ro");
+    if (const Node* t = sub(m, "tmpfs")) {
+        if (const Node* size = t->find("size")) append("size=" + size->text);
+        if (const Node* mode = t->find("mode")) {
+            auto v = mode->as_int();
+            if (!v || *v < 0 || *v > 07777) {
+                return b.fail("volumes: " + target + ": tmpfs mode \"" + mode->text +
+                              "\" is not a file mode");
+            }
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "%o", static_cast<unsigned>(*v));
+            append(std::string("mode=") + buf);
+        }
+    }
+    b.add("--tmpfs", opts.empty() ? target : target + ":" + opts);
+    return {};
+}
+
+Error volume_error(const ArgsBuilder& b, const Node& m) {
+    const std::string source = field(m, "source");
+    if (source.empty()) {
+        return b.fail("anonymous volume at " + field(m, "target") +
+                      ": volumes are not supported yet");
+    }
+    return b.fail("volume \"" + source + "\": named volumes are not supported yet");
+}
+
+Result<void> add_volume(ArgsBuilder& b, const Node& m) {
+    const std::string type = field(m, "type");
+    if (type == "bind") return add_bind(b, m);
+    if (type == "tmpfs") return add_tmpfs_volume(b, m);
+    if (type == "volume") return volume_error(b, m);
+    return b.fail("volumes: " + field(m, "target") + ": type \"" + type + "\" is not supported");
+}
+
+}  // namespace
+
+Result<void> add_mounts(ArgsBuilder& b) {
+    if (const Node* list = b.get("volumes"); list && list->is_seq()) {
+        for (const Node& m : list->items) {
+            if (!m.is_map()) return b.fail("volumes: expected the long form");
+            if (auto ok = add_volume(b, m); !ok) return ok;
+        }
+    }
+    // "DST" or "DST:OPTS", the form --tmpfs takes.
+    for (const auto& t : texts(b.get("tmpfs"))) {
+        if (t.empty() || t[0] != '/') return b.fail("tmpfs \"" + t + "\": want an absolute path");
+        b.add("--tmpfs", t);
+    }
+    return {};
+}
+
+}  // namespace berth::scheduler::detail

@@ -1,0 +1,103 @@
+#include "state_schema.hpp"
+
+#include <array>
+
+namespace berth::daemon {
+
+namespace {
+
+// Migration N takes the schema from user_version N-1 to N. Append new ones; never edit one that
+// has shipped, since files in the field have already run it.
+constexpr std::array kMigrations = {
+    // 1: the first schema.
+    R"sql(
+CREATE TABLE projects (
+    name         TEXT PRIMARY KEY,
+    model_json   TEXT NOT NULL,
+    config_files TEXT NOT NULL DEFAULT '[]',
+    working_dir  TEXT NOT NULL DEFAULT '',
+    updated_at   TEXT NOT NULL
+);
+CREATE TABLE containers (
+    id          TEXT PRIMARY KEY,
+    name        TEXT NOT NULL UNIQUE,
+    project     TEXT NOT NULL,
+    service     TEXT NOT NULL,
+    number      INTEGER NOT NULL,
+    oneoff      INTEGER NOT NULL DEFAULT 0,
+    config_hash TEXT NOT NULL DEFAULT '',
+    image       TEXT NOT NULL DEFAULT '',
+    image_id    TEXT NOT NULL DEFAULT '',
+    command     TEXT NOT NULL DEFAULT '[]',
+    labels      TEXT NOT NULL DEFAULT '{}',
+    created     INTEGER NOT NULL
+);
+CREATE INDEX containers_project ON containers(project);
+-- AUTOINCREMENT: a seq is never reused after trim_events, so a client resuming from a seq it
+-- saw never misses or repeats an event.
+CREATE TABLE events (
+    seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+    time_nano  INTEGER NOT NULL,
+    type       TEXT NOT NULL,
+    action     TEXT NOT NULL,
+    id         TEXT NOT NULL,
+    attributes TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX events_time ON events(time_nano);
+CREATE TABLE plan_steps (
+    id      INTEGER PRIMARY KEY AUTOINCREMENT,
+    plan_id TEXT NOT NULL,
+    project TEXT NOT NULL,
+    seq     INTEGER NOT NULL,
+    kind    TEXT NOT NULL,
+    target  TEXT NOT NULL,
+    state   TEXT NOT NULL,
+    error   TEXT NOT NULL DEFAULT '',
+    updated INTEGER NOT NULL
+);
+CREATE INDEX plan_steps_state ON plan_steps(state);
+)sql",
+};
+
+Result<void> apply(SqliteDb& db, int version) {
+    // IMMEDIATE takes the write lock up front, and the version is read again under it, so two
+    // daemons opening one file at once do not both run the same migration.
+    if (auto begun = db.exec("BEGIN IMMEDIATE"); !begun) return begun.error();
+    auto current = db.query_int("PRAGMA user_version");
+    Result<void> applied = current ? Result<void>() : Result<void>(current.error());
+    if (applied && current.value() < version) {
+        applied = db.exec(kMigrations[static_cast<std::size_t>(version - 1)]);
+        if (applied) applied = db.exec("PRAGMA user_version = " + std::to_string(version));
+    }
+    if (applied) applied = db.exec("COMMIT");
+    if (!applied) {
+        (void)db.exec("ROLLBACK");
+        return applied.error();
+    }
+    return {};
+}
+
+}  // namespace
+
+int state_schema_version() {
+    return static_cast<int>(kMigrations.size());
+}
+
+Result<int> migrate_state_schema(SqliteDb& db) {
+    auto current = db.query_int("PRAGMA user_version");
+    if (!current) return current.error();
+    int version = static_cast<int>(current.value());
+    if (version > state_schema_version()) {
+        return Error("schema version " + std::to_string(version) + " is newer than version " +
+                     std::to_string(state_schema_version()) +
+                     ", the newest this berthd knows: run a newer berthd, or move the file away");
+    }
+    for (int next = version + 1; next <= state_schema_version(); ++next) {
+        if (auto applied = apply(db, next); !applied) {
+            return applied.error().context("migrate schema to version " + std::to_string(next));
+        }
+    }
+    return state_schema_version();
+}
+
+}  // namespace berth::daemon

@@ -30,6 +30,7 @@ struct DaemonConfig {
     std::string tls_ca_cert, tls_cert, tls_key;     // tlscacert, tlscert, tlskey
     bool allow_insecure_tcp = false;                // only with --allow-insecure-tcp
     int parallel = 0;                               // default bound for plan steps; 0 = 4 x CPUs
+    int request_timeout = 30;                       // seconds for a whole request to arrive
     bool debug = false;
 
     // unix:///run/berth/berth.sock when `hosts` names none.

@@ -257,7 +257,7 @@ TEST_F(ContainerArgsTest, BindsAndTmpfs) {
                     "        bind:\n          propagation: rprivate\n"
                     "    tmpfs: [\"/run\", \"/tmp:size=1m,exec\"]\n");
     const auto& m = o.spec.mounts;
-    ASSERT_EQ(m.size(), 5u);
+    ASSERT_EQ(m.size(), 6u);
     EXPECT_EQ(m[0].type, engine::Mount::Type::Bind);
     EXPECT_EQ(m[0].source, dir_ + "/conf");
     EXPECT_EQ(m[0].target, "/etc/app");
@@ -270,8 +270,9 @@ TEST_F(ContainerArgsTest, BindsAndTmpfs) {
         << ::testing::PrintToString(m[2].options);
     EXPECT_EQ(m[3].source, "/srv");
     EXPECT_EQ(m[4].type, engine::Mount::Type::Tmpfs);
-    EXPECT_EQ(m[4].target, "/tmp");
-    EXPECT_TRUE(has(m[4].options, "size=1m,exec"));
+    EXPECT_EQ(m[4].target, "/run");
+    EXPECT_EQ(m[5].target, "/tmp");
+    EXPECT_TRUE(has(m[5].options, "size=1m,exec"));
 }
 
 TEST_F(ContainerArgsTest, ReadOnlyTmpfsVolume) {
@@ -408,7 +409,7 @@ TEST_F(ContainerArgsTest, LogRotation) {
 TEST_F(ContainerArgsTest, HarmlessAttributesAreIgnored) {
     auto o = parsed(kHost,
                     "    restart: always\n    healthcheck:\n      test: [CMD, \"true\"]\n"
-                    "    depends_on: [db]\n    profiles: [\"\"]\n    x-note: hi\n"
+                    "    depends_on: [db]\n    x-note: hi\n"
                     "    deploy:\n      replicas: 2\n      placement:\n        constraints: [a]\n"
                     "    expose: [\"80\"]\n  db:\n    image: busybox\n    network_mode: host\n");
     EXPECT_EQ(o.spec.args, std::vector<std::string>{"sh"});

@@ -2,8 +2,14 @@
 #include <CLI/CLI.hpp>
 
 #include "config_cmd.hpp"
+#include "exec_cmds.hpp"
 #include "image_cmd.hpp"
+#include "lifecycle_cmds.hpp"
+#include "logs_cmd.hpp"
 #include "project_options.hpp"
+#include "query_cmds.hpp"
+#include "up_cmd.hpp"
+#include "verb_support.hpp"
 
 int main(int argc, char** argv) {
     CLI::App app{"berth: run multi-container applications from compose files", "berth"};
@@ -14,10 +20,18 @@ int main(int argc, char** argv) {
     app.set_version_flag("-v,--version", "berth version 0.1.0");
     berth::cli::ProjectFlags flags;
     flags.attach(app);
+    berth::cli::GlobalFlags global;
+    global.attach(app);
     int exit_code = 0;
     berth::cli::add_config_command(app, flags, exit_code);
     berth::cli::StoreFlags store_flags;
     berth::cli::add_image_commands(app, store_flags, exit_code);
+    berth::cli::VerbContext ctx{flags, global, exit_code};
+    berth::cli::add_up_commands(app, ctx);
+    berth::cli::add_lifecycle_commands(app, ctx);
+    berth::cli::add_logs_command(app, ctx);
+    berth::cli::add_query_commands(app, ctx);
+    berth::cli::add_exec_commands(app, ctx);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -1,0 +1,10 @@
+// The verbs that read: ps, top, images, wait, events, stats, ls.
+#pragma once
+
+#include "verb_support.hpp"
+
+namespace berth::cli {
+
+void add_query_commands(CLI::App& app, VerbContext ctx);
+
+}  // namespace berth::cli

@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# The compose verbs without a daemon: flags parse, refused flags say so, compose errors come
+# before any connection, and an absent daemon (or one that fails to start) is explained.
+source "$(dirname "$0")/lib.bash"
+mkdir -p "$WORK/p" "$WORK/home"
+cat >"$WORK/p/compose.yaml" <<'YAML'
+services:
+  web:
+    image: busybox
+    command: sleep 1000
+  db:
+    image: busybox
+YAML
+NOSOCK="$WORK/none/berth.sock"
+# berth with autostart off and a socket nobody listens on.
+bn() { env -i PATH="$PATH" HOME="$WORK/home" BERTH_NO_AUTOSTART=1 "$BERTH" -H "unix://$NOSOCK" "$@"; }
+# Runs bn in the project folder; stdout in $out, stderr in $err, the status in $rc.
+run() {
+    set +e
+    out=$(cd "$WORK/p" && bn "$@" 2>"$WORK/err")
+    rc=$?
+    set -e
+    err=$(cat "$WORK/err")
+}
+expect_no_daemon() {
+    [ "$rc" = 1 ] || fail "$* exited $rc, expected 1: $err"
+    contains "$err" "berth: cannot reach berthd at unix://$NOSOCK"
+    contains "$err" "is berthd running?"
+}
+
+# Refused flags: the message, exit 1, before anything else.
+for flag in --wait --abort-on-container-exit --abort-on-container-failure; do
+    run up "$flag"
+    [ "$rc" = 1 ] || fail "up $flag exited $rc"
+    [ "$err" = "berth: $flag is not supported yet" ] || fail "up $flag said: $err"
+done
+run up --exit-code-from web
+contains "$err" "berth: --exit-code-from is not supported yet"
+run up --scale web=2
+contains "$err" "berth: --scale is not supported yet"
+
+# Every verb and its flags parse, then the request finds no daemon.
+run up -d --no-deps --force-recreate --remove-orphans --no-start -t 5 --timestamps \
+    --attach web --no-attach db --wait-timeout 3 web
+expect_no_daemon up
+run up --force-recreate --no-recreate
+contains "$err" "incompatible"
+run create --no-recreate web; expect_no_daemon create
+run down -v --remove-orphans -t 3 --rmi local; expect_no_daemon down
+run down --rmi some
+contains "$err" "invalid --rmi some"
+run logs -f --tail 5 --since 2026-01-01T00:00:00Z --until 1764392400 -t --no-color \
+    --no-log-prefix --index 1 web; expect_no_daemon logs
+run ps -a -q --format json --services --status running --filter status=exited web
+expect_no_daemon ps
+run ps --format yaml
+contains "$err" "invalid --format yaml"
+run ps --filter name=x
+contains "$err" "only status=VALUE"
+run exec -d -T -u root -w /tmp -e A=1 --index 1 web ls -la /; expect_no_daemon exec
+run run --rm -e A=1 -u 1000 -w / --entrypoint "sh -c" -T --no-deps --name one web echo -n hi
+expect_no_daemon run
+run run --entrypoint "sh 'unterminated" web
+contains "$err" "--entrypoint"
+run run -d --rm web
+contains "$err" "incompatible"
+for verb in start pause unpause top images wait "events --json" "stats --no-stream" \
+    "stop -t 1" "restart -t 1" "kill -s SIGTERM" "rm -f -s -v" "ls -a --format json"; do
+    # shellcheck disable=SC2086
+    run $verb; expect_no_daemon "$verb"
+done
+
+# A global flag with a bad value is a usage error.
+run --progress fancy up
+[ "$rc" != 0 ] || fail "--progress fancy accepted"
+run --ansi sometimes ps
+[ "$rc" != 0 ] || fail "--ansi sometimes accepted"
+run --progress quiet --ansi never ps; expect_no_daemon "ps with global flags"
+
+# A compose error names file, line and column and exits 1 without contacting a daemon.
+cat >"$WORK/p/compose.yaml" <<'YAML'
+services:
+  web:
+    image: busybox
+    ports:
+      - "80:80:80:80"
+YAML
+for verb in up "up -d" create down run "exec web true" ps logs stop; do
+    # shellcheck disable=SC2086
+    run $verb
+    [ "$rc" = 1 ] || fail "$verb on a broken file exited $rc"
+    contains "$err" "$WORK/p/compose.yaml:5:9:"
+    lacks "$err" "berthd"
+done
+
+# -H and BERTH_HOST: parsed, and named in the message.
+run -H tcp://localhost ls
+contains "$err" "expected tcp://HOST:PORT"
+run -H http://x ls
+contains "$err" "expected unix:///path or tcp://host:port"
+set +e
+err=$(env -i PATH="$PATH" HOME="$WORK/home" BERTH_NO_AUTOSTART=1 BERTH_HOST="unix://$WORK/env.sock" \
+    "$BERTH" ls 2>&1)
+set -e
+contains "$err" "cannot reach berthd at unix://$WORK/env.sock"
+
+# Autostart: berthd is looked for next to berth; one that dies is reported with its log.
+mkdir -p "$WORK/bin" "$WORK/run"
+cp "$BERTH" "$WORK/bin/berth"
+set +e
+err=$(env -i PATH="$PATH" HOME="$WORK/home" "$WORK/bin/berth" -H "unix://$WORK/run/berth.sock" ls 2>&1)
+rc=$?
+set -e
+[ "$rc" = 1 ] || fail "autostart without berthd exited $rc"
+contains "$err" "berthd was not found next to berth ($WORK/bin/berthd)"
+cat >"$WORK/bin/berthd" <<'SH'
+#!/bin/sh
+echo "args: $*"
+echo "cannot bind: Address already in use" >&2
+exit 3
+SH
+chmod +x "$WORK/bin/berthd"
+set +e
+err=$(env -i PATH="$PATH" HOME="$WORK/home" "$WORK/bin/berth" -H "unix://$WORK/run/berth.sock" ls 2>&1)
+rc=$?
+set -e
+[ "$rc" = 1 ] || fail "a dying berthd gave exit $rc"
+contains "$err" "berth: starting berthd (no daemon answered on $WORK/run/berth.sock)"
+contains "$err" "berthd exited with status 3 before answering on $WORK/run/berth.sock"
+contains "$err" "args: --host unix://$WORK/run/berth.sock"
+contains "$err" "cannot bind: Address already in use"
+
+# Without permission on the socket's folder: the berth group is named, nothing is started.
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+    mkdir -p "$WORK/locked"
+    chmod 700 "$WORK/locked"
+    chmod 755 "$WORK" "$WORK/bin"
+    set +e
+    err=$(env -i PATH="$PATH" HOME=/ setpriv --reuid=65534 --regid=65534 --clear-groups \
+        "$WORK/bin/berth" -H "unix://$WORK/locked/berth.sock" ls 2>&1)
+    rc=$?
+    set -e
+    [ "$rc" = 1 ] || fail "EACCES exited $rc"
+    contains "$err" "berth: permission denied on $WORK/locked/berth.sock: run as root or as a member of the berth group"
+    lacks "$err" "starting berthd"
+fi
+echo "ok"

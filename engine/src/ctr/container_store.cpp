@@ -11,7 +11,7 @@
 #include <cerrno>
 #include <cmath>
 
-#include "ctr.hpp"
+#include "engine/ctr_store.hpp"
 
 namespace berth::engine::ctr {
 

@@ -57,7 +57,8 @@ RC=0
 OUT=
 ERR=
 declare -A BG_PIDS=()  # berth commands started in the background, not reaped yet
-declare -A SEEN_MONITORS=()  # monitor pid -> start time, for containers whose folder went away
+declare -A SEEN_MONITORS=()
+TEST_PIDS=()  # monitor pid -> start time, for containers whose folder went away
 
 for prog in "$BERTH_BIN" "$BERTHD_BIN"; do
     if [[ ! -x $prog ]]; then
@@ -147,16 +148,18 @@ track_monitors() {
 # (monitors, berth-ctr helpers), the monitors and PID 1s named in state files (checked against
 # their start time, vs pid reuse).
 test_processes() {
-    local -a pids=()
-    local f pid st want cmd
+    local -a pids=() args=()
+    local f pid st want key
+    TEST_PIDS=()
     [[ -n $DAEMON_PID ]] && pids+=("$DAEMON_PID")
     pids+=("${!BG_PIDS[@]}")
     for f in /proc/[0-9]*/cmdline; do
         pid=${f#/proc/}
         pid=${pid%/cmdline}
         ((pid == $$ || pid == BASHPID)) && continue
-        cmd=$(tr '\0' ' ' <"$f" 2>/dev/null) || continue
-        [[ $cmd == *"$T"* ]] && pids+=("$pid")
+        # A builtin read: a fork per process costs seconds on a loaded machine.
+        mapfile -d '' -t args 2>/dev/null <"$f" || continue
+        [[ "${args[*]}" == *"$T"* ]] && pids+=("$pid")
     done
     for f in "$DATA_ROOT"/containers/*/state.json; do
         [[ -e $f ]] || continue
@@ -177,7 +180,10 @@ test_processes() {
         st=$(start_time "$pid")
         [[ -n $st && $st == "${SEEN_MONITORS[$pid]}" ]] && pids+=("$pid")
     done
-    echo "${pids[@]}"
+    for pid in "${pids[@]}"; do
+        alive "$pid" && TEST_PIDS+=("$pid")
+    done
+    return 0
 }
 
 # Unmounts, leaf first, every mount in our mount namespace whose mount point is under $1.
@@ -219,19 +225,21 @@ stop_daemon() {
 }
 
 cleanup() {
-    local status=$? pids pid deadline
+    local status=$? pid deadline
     set +e
     track_monitors
     stop_daemon
     # Twice: a monitor may start a process between the walk and the kill.
     for _ in 1 2; do
-        pids=$(test_processes)
-        # shellcheck disable=SC2086
-        kill_trees $pids
+        test_processes
+        kill_trees "${TEST_PIDS[@]}"
     done
-    for pid in "${!BG_PIDS[@]}"; do wait "$pid" 2>/dev/null; done
+    for pid in "${!BG_PIDS[@]}"; do
+        wait "$pid" 2>/dev/null
+        unset "BG_PIDS[$pid]"
+    done
     deadline=$((SECONDS + 10))
-    while [[ -n $(test_processes) ]] && ((SECONDS < deadline)); do sleep 0.05; done
+    while test_processes && ((${#TEST_PIDS[@]} > 0 && SECONDS < deadline)); do sleep 0.2; done
     remove_container_cgroups
     if ((status != 0 || FAILURES > 0)) && [[ -s $DAEMON_LOG ]]; then
         echo "--- $TEST_NAME: the last lines of berthd's log" >&2
@@ -467,13 +475,14 @@ expect_no_trace() {
     for d in "$DATA_ROOT"/containers/"$id"*; do
         [[ -e $d ]] && fail "$what: its folder $d remains"
     done
-    local f cmd pid
+    local f pid
+    local -a args=()
     for f in /proc/[0-9]*/cmdline; do
-        cmd=$(tr '\0' ' ' <"$f" 2>/dev/null) || continue
+        mapfile -d '' -t args 2>/dev/null <"$f" || continue
         pid=${f#/proc/}
         pid=${pid%/cmdline}
         ((pid == $$ || pid == BASHPID)) && continue
-        [[ $cmd == *"$id"* ]] && fail "$what: process $pid [$cmd] remains"
+        [[ "${args[*]}" == *"$id"* ]] && fail "$what: process $pid [${args[*]}] remains"
     done
     d=$(find /sys/fs/cgroup -maxdepth 6 -type d -name "*$id*" 2>/dev/null | head -n 3)
     [[ -z $d ]] || fail "$what: cgroup folders remain: $d"

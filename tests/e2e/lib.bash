@@ -340,10 +340,11 @@ use_project() {
 }
 
 # berth ARGS...: the client against the test's daemon, in the project's folder, with a clean
-# environment (no COMPOSE_* or BERTH_* from the machine) and a deadline.
+# environment (no COMPOSE_* or BERTH_* from the machine) and a deadline. No autostart: the test
+# owns its daemon (crash.sh needs it down while the containers run).
 berth() {
     (cd "${PROJECT_DIR:-$T}" &&
-        exec env -i PATH="$PATH" HOME="$T/home" timeout -k 5 "$CMD_TIMEOUT" \
+        exec env -i PATH="$PATH" HOME="$T/home" BERTH_NO_AUTOSTART=1 timeout -k 5 "$CMD_TIMEOUT" \
             "$BERTH_BIN" -H "unix://$SOCK" "$@")
 }
 

@@ -1,7 +1,12 @@
 // berthd's listeners: one io thread reads requests asynchronously under the limits of
 // docs/api.md; each complete request runs on its own thread, which writes the reply
 // synchronously and then hands the connection back to the io thread.
+
+// clang-format off
 // Boost 1.74's awaitable.hpp uses std::exchange without including <utility>.
+#include <utility>
+// clang-format on
+
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
@@ -9,8 +14,8 @@
 #include <condition_variable>
 #include <cstdio>
 #include <mutex>
+#include <system_error>
 #include <thread>
-#include <utility>
 
 #include "daemon/http.hpp"
 #include "log.hpp"
@@ -298,7 +303,12 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
                                             std::to_string(core_->config.max_in_flight) + ")");
         // A thread per request rather than a fixed pool: a `logs -f` stream may hold its thread
         // for hours, and a pool would let a few of them starve every short request.
-        std::thread([self = this->shared_from_this()] { self->handle(); }).detach();
+        try {
+            std::thread([self = this->shared_from_this()] { self->handle(); }).detach();
+        } catch (const std::system_error& e) {
+            core_->end_request();
+            reply_and_close(503, std::string("no thread for the request: ") + e.what());
+        }
     }
 
     HttpRequest make_request() {

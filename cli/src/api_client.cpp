@@ -155,8 +155,7 @@ class Conn {
         int ok = tls.ca.empty() ? SSL_CTX_set_default_verify_paths(ctx_)
                                 : SSL_CTX_load_verify_locations(ctx_, tls.ca.c_str(), nullptr);
         if (ok != 1) return Error(ssl_error("load CA " + tls.ca));
-        if (!tls.cert.empty() &&
-            SSL_CTX_use_certificate_chain_file(ctx_, tls.cert.c_str()) != 1) {
+        if (!tls.cert.empty() && SSL_CTX_use_certificate_chain_file(ctx_, tls.cert.c_str()) != 1) {
             return Error(ssl_error("load certificate " + tls.cert));
         }
         if (!tls.key.empty() &&

@@ -96,10 +96,9 @@ Result<void> start_and_wait(const ApiClient& client) {
         if (answers(client)) return {};
         int status = 0;
         if (::waitpid(*pid, &status, WNOHANG) == *pid) {
-            std::string how = WIFEXITED(status) ? "exited with status " +
-                                                      std::to_string(WEXITSTATUS(status))
-                                                : "was killed by signal " +
-                                                      std::to_string(WTERMSIG(status));
+            std::string how = WIFEXITED(status)
+                                  ? "exited with status " + std::to_string(WEXITSTATUS(status))
+                                  : "was killed by signal " + std::to_string(WTERMSIG(status));
             return Error("berthd " + how + " before answering on " + socket + log_tail(log));
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(50));

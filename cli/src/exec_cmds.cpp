@@ -23,12 +23,13 @@ struct ExecFlags {
 };
 
 // A tty for the process when our stdin is one and -T was not given, as docker compose decides.
-bool wants_tty(const ExecFlags& f) { return !f.no_tty && !f.detach && ::isatty(0) != 0; }
+bool wants_tty(const ExecFlags& f) {
+    return !f.no_tty && !f.detach && ::isatty(0) != 0;
+}
 
 // Sends the request; the daemon either streams a result (detached) or asks for our stdio and
 // writes the result when the process ends.
-int run_attached(const ApiClient& client, const Request& req, bool tty,
-                 const GlobalFlags& global) {
+int run_attached(const ApiClient& client, const Request& req, bool tty, const GlobalFlags& global) {
     RawTerminal terminal;
     auto mode = parse_progress_mode(global.progress);
     if (!mode) return fail(mode.error());
@@ -48,7 +49,8 @@ int run_attached(const ApiClient& client, const Request& req, bool tty,
 }
 
 int run_exec(const VerbContext& ctx, const ExecFlags& f) {
-    if (f.command.empty()) return fail("exec needs a command: berth exec SERVICE COMMAND [ARGS...]");
+    if (f.command.empty())
+        return fail("exec needs a command: berth exec SERVICE COMMAND [ARGS...]");
     auto ref = project_ref(ctx.project);
     if (!ref) return fail(ref.error());
     auto client = connect(ctx.global);
@@ -56,8 +58,8 @@ int run_exec(const VerbContext& ctx, const ExecFlags& f) {
     auto id = container_id(*client, ref->name, f.service, f.index, false);
     if (!id) return fail(id.error());
     bool tty = wants_tty(f);
-    Body body = {{"cmd", f.command}, {"env", f.env},         {"user", f.user},
-                 {"workdir", f.workdir}, {"tty", tty},       {"detach", f.detach}};
+    Body body = {{"cmd", f.command},     {"env", f.env}, {"user", f.user},
+                 {"workdir", f.workdir}, {"tty", tty},   {"detach", f.detach}};
     Request req = post_request("/v1/containers/" + *id + "/exec", body.dump());
     return run_attached(*client, req, tty, ctx.global);
 }
@@ -110,6 +112,11 @@ void add_service_and_command(CLI::App* cmd, ExecFlags& f, bool command_required)
     cmd->prefix_command();
 }
 
+// What prefix_command() left unparsed: the command's own flags and everything after them.
+void with_rest(const CLI::App& cmd, ExecFlags& f) {
+    for (const auto& word : cmd.remaining()) f.command.push_back(word);
+}
+
 void add_common(CLI::App* cmd, ExecFlags& f) {
     cmd->add_flag("-d,--detach", f.detach, "Detached mode: run the command in the background");
     cmd->add_flag("-T,--no-TTY", f.no_tty, "Disable pseudo-TTY allocation");
@@ -126,18 +133,24 @@ void add_exec_commands(CLI::App& app, VerbContext ctx) {
     add_common(exec, *e);
     exec->add_option("--index", e->index, "Index of the container if service has replicas");
     add_service_and_command(exec, *e, true);
-    exec->callback([ctx, e] { ctx.exit_code = run_exec(ctx, *e); });
+    exec->callback([ctx, e, exec] {
+        with_rest(*exec, *e);
+        ctx.exit_code = run_exec(ctx, *e);
+    });
 
     auto r = std::make_shared<ExecFlags>();
     CLI::App* run = app.add_subcommand("run", "Run a one-off command on a service");
     add_common(run, *r);
     run->add_flag("--rm", r->rm, "Automatically remove the container when it exits");
-    r->entrypoint_opt = run->add_option("--entrypoint", r->entrypoint,
-                                        "Override the entrypoint of the image");
+    r->entrypoint_opt =
+        run->add_option("--entrypoint", r->entrypoint, "Override the entrypoint of the image");
     run->add_flag("--no-deps", r->no_deps, "Don't start linked services");
     run->add_option("--name", r->name, "Assign a name to the container");
     add_service_and_command(run, *r, false);
-    run->callback([ctx, r] { ctx.exit_code = run_run(ctx, *r); });
+    run->callback([ctx, r, run] {
+        with_rest(*run, *r);
+        ctx.exit_code = run_run(ctx, *r);
+    });
 }
 
 }  // namespace berth::cli

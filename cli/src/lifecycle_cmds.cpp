@@ -23,8 +23,7 @@ struct LifecycleFlags {
     }
 };
 
-int send(const VerbContext& ctx, const ProjectRef& ref, const std::string& verb,
-         const Body& body) {
+int send(const VerbContext& ctx, const ProjectRef& ref, const std::string& verb, const Body& body) {
     auto client = connect(ctx.global);
     if (!client) return fail(client.error());
     Request req = post_request(project_path(ref.name, verb), body.dump());
@@ -45,8 +44,7 @@ int run_down(const VerbContext& ctx, const LifecycleFlags& f) {
 }
 
 // Asks before `rm` without -f, as docker compose does; false when the user declines.
-bool confirm_removal(const ApiClient& client, const std::string& project,
-                     const LifecycleFlags& f) {
+bool confirm_removal(const ApiClient& client, const std::string& project, const LifecycleFlags& f) {
     std::string target = project_path(project, "containers") + "?all=1";
     if (!f.services.empty()) target += "&services=" + url_encode(join(f.services, ","));
     auto list = get_json(client, get_request(target));

@@ -5,7 +5,7 @@
 namespace berth::cli {
 
 std::string palette_color(std::size_t index) {
-    static const char* const codes[] = {"36", "33", "32", "35", "34",
+    static const char* const codes[] = {"36",   "33",   "32",   "35",   "34",
                                         "36;1", "33;1", "32;1", "35;1", "34;1"};
     return codes[index % 10];
 }

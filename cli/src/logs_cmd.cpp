@@ -59,7 +59,8 @@ Result<void> print_logs(const ApiClient& client, const std::string& project, con
         auto line = nlohmann::json::parse(text, nullptr, false);
         if (!line.is_object()) return;
         if (line.value("type", "") == "result") {
-            if (!line.value("ok", true)) std::cerr << "berth: " << line.value("message", "") << "\n";
+            if (!line.value("ok", true))
+                std::cerr << "berth: " << line.value("message", "") << "\n";
             return;
         }
         std::cout << renderer.render(line) << "\n";

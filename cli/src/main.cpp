@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 
 #include "config_cmd.hpp"
+#include "cp_cmd.hpp"
 #include "exec_cmds.hpp"
 #include "image_cmd.hpp"
 #include "lifecycle_cmds.hpp"
@@ -32,6 +33,7 @@ int main(int argc, char** argv) {
     berth::cli::add_logs_command(app, ctx);
     berth::cli::add_query_commands(app, ctx);
     berth::cli::add_exec_commands(app, ctx);
+    berth::cli::add_cp_command(app, ctx);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

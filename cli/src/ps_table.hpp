@@ -18,10 +18,10 @@ std::string format_ports(const nlohmann::json& publishers);
 std::string format_command(const std::string& quoted);
 
 struct PsView {
-    std::string format = "table";         // table | json
-    bool quiet = false;                   // -q
-    bool services = false;                // --services
-    std::vector<std::string> status;      // --status / --filter status=X (any of them)
+    std::string format = "table";     // table | json
+    bool quiet = false;               // -q
+    bool services = false;            // --services
+    std::vector<std::string> status;  // --status / --filter status=X (any of them)
 };
 
 // Keeps the containers whose State is one of view.status (all when empty).

@@ -61,8 +61,8 @@ int run_ps(const VerbContext& ctx, QueryFlags f) {
 
 // Runs `body` for each container of the selected services, in the daemon's order.
 template <typename F>
-int for_each_container(const VerbContext& ctx, const std::vector<std::string>& services,
-                       bool all, F&& body) {
+int for_each_container(const VerbContext& ctx, const std::vector<std::string>& services, bool all,
+                       F&& body) {
     auto s = open_session(ctx);
     if (!s) return fail(s.error());
     auto list = list_containers(*s, services, all);
@@ -112,8 +112,8 @@ int run_stats(const VerbContext& ctx, const QueryFlags& f) {
         if (!list) return fail(list.error());
         std::vector<StatsRow> rows;
         for (const auto& c : *list) {
-            auto st = get_json(s->client, get_request("/v1/containers/" + c.value("ID", "") +
-                                                     "/stats"));
+            auto st =
+                get_json(s->client, get_request("/v1/containers/" + c.value("ID", "") + "/stats"));
             rows.push_back({c, st ? *st : nlohmann::json::object()});
         }
         // Redraw in place on a terminal, as docker stats does.
@@ -130,7 +130,8 @@ int run_ls(const VerbContext& ctx, const QueryFlags& f) {
     }
     auto client = connect(ctx.global);
     if (!client) return fail(client.error());
-    auto list = get_json(*client, get_request(std::string("/v1/projects") + (f.all ? "?all=1" : "")));
+    auto list =
+        get_json(*client, get_request(std::string("/v1/projects") + (f.all ? "?all=1" : "")));
     if (!list) return fail(list.error());
     std::cout << render_projects(*list, f.format, f.view.quiet);
     return 0;
@@ -167,8 +168,9 @@ void add_query_commands(CLI::App& app, VerbContext ctx) {
     ps->add_flag("-q,--quiet", p->view.quiet, "Only display IDs");
     ps->add_option("--format", p->view.format, "Format the output: table or json");
     ps->add_flag("--services", p->view.services, "Display services");
-    ps->add_option("--status", p->view.status,
-                   "Filter services by status: paused|restarting|removing|running|dead|created|exited");
+    ps->add_option(
+        "--status", p->view.status,
+        "Filter services by status: paused|restarting|removing|running|dead|created|exited");
     ps->add_option("--filter", p->filters, "Filter services by a property (status=VALUE)");
     ps->callback([ctx, p] { ctx.exit_code = run_ps(ctx, *p); });
 
@@ -187,7 +189,8 @@ void add_query_commands(CLI::App& app, VerbContext ctx) {
     auto st = std::make_shared<QueryFlags>();
     CLI::App* stats = verb(app, "stats", "Display a live stream of container resource usage", *st);
     stats->add_flag("-a,--all", st->all, "Show all containers (default shows just running)");
-    stats->add_flag("--no-stream", st->no_stream, "Disable streaming stats, print the first result");
+    stats->add_flag("--no-stream", st->no_stream,
+                    "Disable streaming stats, print the first result");
     stats->callback([ctx, st] { ctx.exit_code = run_stats(ctx, *st); });
 
     auto e = std::make_shared<QueryFlags>();

@@ -1,5 +1,6 @@
 #include "query_format.hpp"
 
+#include <cctype>
 #include <cstdio>
 
 #include "ps_table.hpp"
@@ -109,8 +110,7 @@ std::string render_stats(const std::vector<StatsRow>& rows) {
     return render_columns(table);
 }
 
-std::string render_projects(const nlohmann::json& projects, const std::string& format,
-                            bool quiet) {
+std::string render_projects(const nlohmann::json& projects, const std::string& format, bool quiet) {
     std::string out;
     if (quiet) {
         for (const auto& p : projects) out += str(p, "Name") + "\n";
@@ -141,8 +141,8 @@ std::string format_event(const nlohmann::json& event) {
     std::string out = time + " container " + str(event, "action") + " " + str(event, "id");
     std::string attrs;
     for (const auto& [k, v] : event.value("attributes", nlohmann::json::object()).items()) {
-        attrs += (attrs.empty() ? "" : ", ") + k + "=" + (v.is_string() ? v.get<std::string>()
-                                                                         : v.dump());
+        attrs += (attrs.empty() ? "" : ", ") + k + "=" +
+                 (v.is_string() ? v.get<std::string>() : v.dump());
     }
     return attrs.empty() ? out : out + " (" + attrs + ")";
 }

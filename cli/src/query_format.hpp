@@ -25,8 +25,7 @@ struct StatsRow {
 std::string render_stats(const std::vector<StatsRow>& rows);
 
 // NAME STATUS CONFIG FILES, or the JSON array, or the names (-q).
-std::string render_projects(const nlohmann::json& projects, const std::string& format,
-                            bool quiet);
+std::string render_projects(const nlohmann::json& projects, const std::string& format, bool quiet);
 
 // "2026-11-29 05:00:00.123456 container start <id> (image=..., name=...)"
 std::string format_event(const nlohmann::json& event);

@@ -46,6 +46,8 @@ bool RawTerminal::enter(int fd) {
     return true;
 }
 
-void RawTerminal::restore() { restore_saved(); }
+void RawTerminal::restore() {
+    restore_saved();
+}
 
 }  // namespace berth::cli

@@ -2,6 +2,7 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <ctime>
 #include <iostream>
 #include <memory>
@@ -31,7 +32,7 @@ void on_interrupt(int) {
 
 // No SA_RESTART: the reads poll the flags, and nothing should resume as if Ctrl-C did not happen.
 void catch_interrupts() {
-    struct sigaction sa{};
+    struct sigaction sa {};
     sa.sa_handler = on_interrupt;
     sigemptyset(&sa.sa_mask);
     ::sigaction(SIGINT, &sa, nullptr);

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cctype>
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
@@ -43,9 +44,13 @@ int fail(const std::string& message) {
     return 1;
 }
 
-int fail(const Error& error) { return fail(error.message()); }
+int fail(const Error& error) {
+    return fail(error.message());
+}
 
-int refuse(const std::string& flag) { return fail(flag + " is not supported yet"); }
+int refuse(const std::string& flag) {
+    return fail(flag + " is not supported yet");
+}
 
 long elapsed_seconds() {
     return static_cast<long>(std::chrono::duration_cast<std::chrono::seconds>(
@@ -54,8 +59,8 @@ long elapsed_seconds() {
 }
 
 Result<ApiClient> connect(const GlobalFlags& global) {
-    auto host = parse_host(global.host.empty() ? std::string("unix://") + kDefaultSocket
-                                               : global.host);
+    auto host =
+        parse_host(global.host.empty() ? std::string("unix://") + kDefaultSocket : global.host);
     if (!host) return host.error();
     ApiClient client(*host, global.tls);
     if (auto up = ensure_daemon(client); !up) return up.error();
@@ -145,8 +150,8 @@ int run_progress(const ApiClient& client, Request req, const GlobalFlags& global
 
 Result<std::string> container_id(const ApiClient& client, const std::string& project,
                                  const std::string& service, int index, bool all) {
-    std::string target = project_path(project, "containers") +
-                         "?services=" + url_encode(service) + (all ? "&all=1" : "");
+    std::string target = project_path(project, "containers") + "?services=" + url_encode(service) +
+                         (all ? "&all=1" : "");
     auto list = get_json(client, get_request(target));
     if (!list) return list.error();
     for (const auto& c : *list) {

@@ -94,10 +94,10 @@ for verb in up "up -d" create down run "exec web true" ps logs stop; do
 done
 
 # -H and BERTH_HOST: parsed, and named in the message.
-run -H tcp://localhost ls
-contains "$err" "expected tcp://HOST:PORT"
-run -H http://x ls
-contains "$err" "expected unix:///path or tcp://host:port"
+bh() { env -i PATH="$PATH" HOME="$WORK/home" BERTH_NO_AUTOSTART=1 "$BERTH" "$@" 2>&1 || true; }
+contains "$(bh -H tcp://localhost ls)" "expected tcp://HOST:PORT"
+contains "$(bh -H http://x ls)" "expected unix:///path or tcp://host:port"
+contains "$(bh -H tcp://127.0.0.1:1 ls)" "cannot reach berthd at tcp://127.0.0.1:1"
 set +e
 err=$(env -i PATH="$PATH" HOME="$WORK/home" BERTH_NO_AUTOSTART=1 BERTH_HOST="unix://$WORK/env.sock" \
     "$BERTH" ls 2>&1)

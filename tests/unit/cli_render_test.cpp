@@ -11,12 +11,14 @@ using namespace berth::cli;
 using nlohmann::json;
 
 TEST(CliProgress, PlainLinesLikeDockerCompose) {
-    EXPECT_EQ(progress_line(json::parse(
-                  R"({"type":"progress","resource":"Container demo-web-1","status":"Started","text":""})")),
-              " Container demo-web-1  Started");
-    EXPECT_EQ(progress_line(json::parse(
-                  R"({"type":"progress","resource":"Container demo-web-1","status":"Recreate","text":"config changed: command"})")),
-              " Container demo-web-1  Recreate  config changed: command");
+    EXPECT_EQ(
+        progress_line(json::parse(
+            R"({"type":"progress","resource":"Container demo-web-1","status":"Started","text":""})")),
+        " Container demo-web-1  Started");
+    EXPECT_EQ(
+        progress_line(json::parse(
+            R"({"type":"progress","resource":"Container demo-web-1","status":"Recreate","text":"config changed: command"})")),
+        " Container demo-web-1  Recreate  config changed: command");
     EXPECT_EQ(warning_line("Found orphan containers", 3), "WARN[0003] Found orphan containers");
 }
 
@@ -125,6 +127,7 @@ TEST(CliFormat, SizesEventsAndTop) {
         "action":"start","id":"abc","attributes":{"name":"demo-web-1","image":"busybox"}})");
     EXPECT_EQ(format_event(ev),
               "2026-11-29 05:00:00.123456 container start abc (image=busybox, name=demo-web-1)");
-    auto top = json::parse(R"({"Titles":["UID","PID","CMD"],"Processes":[["root","42","sleep 9"]]})");
+    auto top =
+        json::parse(R"({"Titles":["UID","PID","CMD"],"Processes":[["root","42","sleep 9"]]})");
     EXPECT_EQ(render_top(top), "UID        PID        CMD\nroot       42         sleep 9\n");
 }

@@ -15,6 +15,7 @@
 #include <sstream>
 #include <thread>
 
+#include "ctr_process.hpp"
 #include "daemon/runtime.hpp"
 #include "engine/ctr_store.hpp"
 #include "log_records.hpp"
@@ -123,6 +124,42 @@ TEST(DaemonRuntimeStates, Names) {
     EXPECT_STREQ(to_string(ContainerRunState::Paused), "paused");
     EXPECT_STREQ(to_string(ContainerRunState::Exited), "exited");
     EXPECT_STREQ(to_string(ContainerRunState::Dead), "dead");
+}
+
+TEST(DaemonRuntimeProcess, ChildGetsOnlyTheFdsPassed) {
+    // An fd some other thread opened without O_CLOEXEC must not reach berth-ctr (or a monitor).
+    int leaked = dup2(open("/dev/null", O_RDONLY | O_CLOEXEC), 57);
+    ASSERT_EQ(leaked, 57);
+    auto out = run_captured("/bin/sh", {"-c", "ls /proc/self/fd; echo err >&2; exit 3"});
+    close(leaked);
+    ASSERT_TRUE(out) << out.error().message();
+    EXPECT_EQ(out->status, 3);
+    EXPECT_EQ(out->err, "err\n");
+    std::set<std::string> fds;
+    std::istringstream lines(out->out);
+    for (std::string l; std::getline(lines, l);) fds.insert(l);
+    EXPECT_EQ(fds.count("57"), 0u) << out->out;
+    EXPECT_LE(fds.size(), 4u) << out->out;  // 0, 1, 2 and the one ls reads the folder with
+    EXPECT_EQ(failure_message(*out), "err");
+    EXPECT_EQ(failure_message(CtrOutput{2, "", ""}), "exit status 2");
+}
+
+TEST(DaemonRuntimeProcess, StdioFdsArePlacedEvenWhenTheyOverlap) {
+    int p[2];
+    ASSERT_EQ(pipe2(p, O_CLOEXEC), 0);
+    // Its stdout and stderr are the same pipe; stdin is the pipe's write end (read fails).
+    auto status =
+        run_with_stdio("/bin/sh", {"-c", "echo out; echo err >&2; exit 4"}, {p[1], p[1], p[1]});
+    close(p[1]);
+    std::string got;
+    char buf[256];
+    ssize_t n;
+    while ((n = read(p[0], buf, sizeof buf)) > 0) got.append(buf, static_cast<std::size_t>(n));
+    close(p[0]);
+    ASSERT_TRUE(status) << status.error().message();
+    EXPECT_EQ(*status, 4);
+    EXPECT_EQ(got, "out\nerr\n");
+    EXPECT_FALSE(run_with_stdio("/nonexistent/berth-ctr", {}, {0, 1, 2}));
 }
 
 // --- against berth-ctr (root) --------------------------------------------------------------------
@@ -371,6 +408,31 @@ TEST_F(DaemonRuntime, LogsOldLinesThenFollowsUntilExit) {
     ASSERT_TRUE(r) << r.error().message();
     EXPECT_EQ(ticks, 3);
     EXPECT_EQ(state_of("chatty"), ContainerRunState::Running);
+}
+
+TEST_F(DaemonRuntime, LogsReadRotatedFilesOldestFirst) {
+    ASSERT_NO_FATAL_FAILURE(create("rot",
+                                   {"/bin/sh", "-c", "for i in $(seq 1 30); do echo line-$i; done"},
+                                   {"--log-max-size", "400", "--log-max-file", "3"}));
+    auto r = rt_->start("rot");
+    ASSERT_TRUE(r) << r.error().message();
+    auto w = rt_->wait("rot");
+    ASSERT_TRUE(w) << w.error().message();
+    ASSERT_TRUE(fs::exists(dir_ / "root" / "rot" / "ctr.log.2"));
+    auto lines = logs("rot");
+    // Records are about 90 bytes: 4 per file, 3 files; the survivors end with the last line and
+    // are consecutive, so the files were read oldest first.
+    ASSERT_GT(lines.size(), 8u);
+    int expect = 31 - static_cast<int>(lines.size());
+    for (const auto& l : lines) EXPECT_EQ(l.line, "line-" + std::to_string(expect++));
+    LogQuery q;
+    q.tail = 2;
+    std::vector<std::string> tail;
+    ASSERT_TRUE(rt_->logs({"rot"}, q, [&](const LogLine& l) {
+        tail.push_back(l.line);
+        return true;
+    }));
+    EXPECT_EQ(tail, (std::vector<std::string>{"line-29", "line-30"}));
 }
 
 TEST_F(DaemonRuntime, AttachFeedsStdinAndCopiesOutput) {

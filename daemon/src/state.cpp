@@ -213,7 +213,6 @@ Result<void> StateDb::remove_project(const std::string& name) {
     return {};
 }
 
-
 Result<void> StateDb::put_container(const ContainerRecord& c) {
     std::lock_guard lock(impl_->mu);
     const std::string what = "put container " + c.name;

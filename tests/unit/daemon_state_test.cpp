@@ -391,6 +391,29 @@ TEST_F(StateDbTest, ConcurrentWritersAllLand) {
     EXPECT_EQ(db->unfinished_steps()->size(), std::size_t{kThreads * kEach});
 }
 
+// Two connections to one file (a daemon and a second process reading or starting up): the busy
+// timeout makes writers wait for each other instead of failing with "database is locked".
+TEST_F(StateDbTest, TwoConnectionsWriteTheSameFile) {
+    auto first = open_ok();
+    auto second = open_ok();
+    ASSERT_NE(first, nullptr);
+    ASSERT_NE(second, nullptr);
+    constexpr int kEach = 100;
+    auto write = [](StateDb* db, const std::string& prefix, int* failures) {
+        for (int i = 0; i < kEach; ++i) {
+            if (!db->add_event(event(i, prefix + std::to_string(i)))) ++*failures;
+        }
+    };
+    int failures_a = 0, failures_b = 0;
+    std::thread a(write, first.get(), "a", &failures_a);
+    std::thread b(write, second.get(), "b", &failures_b);
+    a.join();
+    b.join();
+    EXPECT_EQ(failures_a, 0);
+    EXPECT_EQ(failures_b, 0);
+    EXPECT_EQ(first->events_since(0, 0, 0)->size(), std::size_t{2 * kEach});
+}
+
 TEST(StepStateNames, AreLowercase) {
     EXPECT_STREQ(to_string(StepState::Pending), "pending");
     EXPECT_STREQ(to_string(StepState::Running), "running");

@@ -1,6 +1,5 @@
 #include "scheduler/container_args.hpp"
 
-#include <initializer_list>
 #include <utility>
 
 #include "container_args_parts.hpp"
@@ -46,7 +45,7 @@ using detail::ArgsBuilder;
 // Attributes that change what runs but that berth does not carry out (yet): ignoring them would
 // start something other than what the file asks for.
 Result<void> refuse_unsupported(const ArgsBuilder& b) {
-    static const std::initializer_list<const char*> kRefused = {
+    static constexpr const char* kRefused[] = {
         "secrets",        "configs",        "volumes_from",     "userns_mode",
         "cgroup_parent",  "mem_swappiness", "oom_kill_disable", "cpu_rt_period",
         "cpu_rt_runtime", "cpu_count",      "cpu_percent",      "device_cgroup_rules",

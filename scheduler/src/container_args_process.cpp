@@ -33,6 +33,10 @@ images::Overrides overrides_of(const ArgsBuilder& b) {
     images::Overrides o;
     o.entrypoint = b.ctx.entrypoint ? b.ctx.entrypoint : command_of(b, "entrypoint");
     o.command = b.ctx.command ? b.ctx.command : command_of(b, "command");
+    // Docker's merge (daemon/commit.go): an empty Cmd is no Cmd, and an entrypoint reset to
+    // empty keeps the image's Cmd rather than clearing it as a new entrypoint does.
+    if (o.command && o.command->empty()) o.command.reset();
+    if (o.entrypoint && o.entrypoint->empty() && !o.command) o.command = b.ctx.image.cmd;
     o.environment = environment_of(b);
     if (const Node* w = b.get("working_dir")) o.working_dir = w->text;
     if (b.ctx.workdir) o.working_dir = b.ctx.workdir;

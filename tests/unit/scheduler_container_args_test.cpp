@@ -150,6 +150,15 @@ TEST_F(ContainerArgsTest, EntrypointClearsTheImageCmd) {
               (std::vector<std::string>{"/docker-entrypoint.sh", "echo", "hi"}));
 }
 
+TEST_F(ContainerArgsTest, EmptyCommandAndEntrypointFollowDockersMerge) {
+    ctx.image.entrypoint = {"/ep"};
+    ctx.image.cmd = {"x"};
+    EXPECT_EQ(parsed(kHost, "    command: []\n").spec.args, (std::vector<std::string>{"/ep", "x"}));
+    EXPECT_EQ(parsed(kHost, "    entrypoint: []\n").spec.args, std::vector<std::string>{"x"});
+    EXPECT_EQ(parsed(kHost, "    entrypoint: []\n    command: [y]\n").spec.args,
+              std::vector<std::string>{"y"});
+}
+
 TEST_F(ContainerArgsTest, EnvironmentMergesOverTheImage) {
     ctx.extra_env = {"D=run", "C=run"};
     auto o = parsed(kHost, "    environment:\n      A: svc\n      C: c\n      UNSET_HERE:\n");
@@ -425,6 +434,29 @@ TEST_F(ContainerArgsTest, UnsupportedAttributesAreRefused) {
     EXPECT_EQ(error(kHost, "    devices: [\"vendor.com/gpu=all\"]\n"),
               "service \"s\": devices: \"vendor.com/gpu=all\" is not a device path (CDI devices "
               "are not supported)");
+}
+
+TEST_F(ContainerArgsTest, MoreMountErrors) {
+    EXPECT_EQ(error(kHost,
+                    "    volumes:\n      - type: bind\n        source: /a\n        target: /b\n"
+                    "        bind:\n          recursive: readonly\n"),
+              "service \"s\": volumes: /b: bind recursive \"readonly\" is not supported (only "
+              "enabled)");
+    EXPECT_EQ(error(kHost, "    tmpfs: [run]\n"),
+              "service \"s\": tmpfs \"run\": want an absolute path");
+}
+
+TEST_F(ContainerArgsTest, GpuReservationsAreRefused) {
+    EXPECT_EQ(error(kHost,
+                    "    deploy:\n      resources:\n        reservations:\n          devices:\n"
+                    "            - capabilities: [gpu]\n"),
+              "service \"s\": deploy.resources.reservations.devices is not supported yet");
+}
+
+TEST_F(ContainerArgsTest, JoiningAServiceNeedsItsPid) {
+    ctx.service_pid = nullptr;
+    EXPECT_EQ(error("    network_mode: service:db\n  db:\n    image: busybox\n"),
+              "service \"s\": network_mode: no running service db");
 }
 
 TEST_F(ContainerArgsTest, NoCommandAtAll) {

@@ -1,13 +1,109 @@
-// The project, container, image and event routes of docs/api.md land here with the state store;
-// until then berthd serves only the routes of system_routes.cpp.
 #include "service.hpp"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "adopt.hpp"
+#include "exit_watch.hpp"
+#include "project_ops.hpp"
+#include "routes.hpp"
 
 namespace berth::daemon {
 
-Result<void> register_routes(Router&, const DaemonConfig&) {
+namespace {
+
+std::unique_ptr<DaemonContext> g_ctx;
+std::unique_ptr<ExitWatch> g_watch;
+
+std::string self_dir() {
+    std::error_code ec;
+    auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+    return ec ? std::string(".") : exe.parent_path().string();
+}
+
+Result<void> make_dir(const std::string& path) {
+    std::error_code ec;
+    std::filesystem::create_directories(path, ec);
+    if (ec) return errno_error("create " + path, ec.value());
+    ::chmod(path.c_str(), 0700);
     return {};
 }
 
-void shutdown_service() {}
+Result<std::unique_ptr<DaemonContext>> open_context(const DaemonConfig& cfg) {
+    auto ctx = std::make_unique<DaemonContext>();
+    ctx->cfg = cfg;
+    for (const auto& dir :
+         {cfg.data_root, ctx->containers_root(), cfg.data_root + "/container-data"}) {
+        if (auto r = make_dir(dir); !r) return r.error();
+    }
+    auto db = StateDb::open(cfg.data_root + "/berth.db");
+    if (!db) return db.error();
+    ctx->db = std::move(db).value();
+    auto store = images::Store::open(
+        {cfg.data_root, cfg.storage_driver.empty() ? "overlay2" : cfg.storage_driver});
+    if (!store) return store.error();
+    ctx->store = std::make_unique<images::Store>(std::move(store).value());
+    ctx->runtime =
+        std::make_unique<Runtime>(RuntimeConfig{self_dir() + "/berth-ctr", ctx->containers_root()});
+    ctx->events = std::make_unique<EventBus>(*ctx->db);
+    return ctx;
+}
+
+void add_project_routes(Router& r, DaemonContext& ctx) {
+    r.add("POST", "/v1/projects/{name}/up",
+          [&ctx](const HttpRequest& q, ResponseWriter& w) { handle_up(ctx, q, w, false); });
+    r.add("POST", "/v1/projects/{name}/create",
+          [&ctx](const HttpRequest& q, ResponseWriter& w) { handle_up(ctx, q, w, true); });
+    r.add("POST", "/v1/projects/{name}/down",
+          [&ctx](const HttpRequest& q, ResponseWriter& w) { handle_down(ctx, q, w); });
+    for (const char* verb : {"start", "stop", "restart", "kill", "pause", "unpause", "rm"}) {
+        r.add("POST", std::string("/v1/projects/{name}/") + verb,
+              [&ctx, verb](const HttpRequest& q, ResponseWriter& w) {
+                  handle_action(ctx, q, w, verb);
+              });
+    }
+}
+
+}  // namespace
+
+std::mutex& DaemonContext::project_lock(const std::string& project) {
+    std::lock_guard lock(locks_mu_);
+    auto& m = locks_[project];
+    if (!m) m = std::make_unique<std::mutex>();
+    return *m;
+}
+
+Result<void> register_routes(Router& router, const DaemonConfig& cfg) {
+    auto ctx = open_context(cfg);
+    if (!ctx) return ctx.error();
+    g_ctx = std::move(ctx).value();
+    auto report = adopt(*g_ctx);
+    if (!report) return report.error();
+    std::fprintf(stderr,
+                 "berthd: %d container(s) adopted, %d stale record(s) dropped, %d unrecorded "
+                 "container(s) removed, %d interrupted step(s)\n",
+                 report->adopted, report->dropped_records, report->removed_unknown,
+                 report->interrupted_steps);
+    router.add("GET", "/v1/_ping",
+               [](const HttpRequest&, ResponseWriter& w) { w.respond(200, "text/plain", "OK"); });
+    router.add("GET", "/v1/version", [](const HttpRequest&, ResponseWriter& w) {
+        w.json(200, R"({"Version":"0.1.0","ApiVersion":"v1","Os":"linux"})");
+    });
+    g_watch = std::make_unique<ExitWatch>(*g_ctx);
+    add_project_routes(router, *g_ctx);
+    add_query_routes(router, *g_ctx);
+    add_stdio_routes(router, *g_ctx);
+    return {};
+}
+
+void shutdown_service() {
+    g_watch.reset();
+    if (g_ctx) g_ctx->events->stop();
+    g_ctx.reset();
+}
 
 }  // namespace berth::daemon

@@ -21,6 +21,9 @@ YAML
     for i in $(seq 1 10); do
         printf '  s%s:\n    image: busybox:latest\n    network_mode: none\n    init: true\n' "$i"
         printf '    command: ["sleep", "1000"]\n'
+        # A chain: containers start one after another, so the daemon dies with some made and
+        # some not.
+        ((i == 1)) || printf '    depends_on: [s%s]\n' $((i - 1))
     done
 } | project big
 

@@ -4,6 +4,7 @@
 
 #include <iostream>
 #include <memory>
+#include <set>
 
 #include "compose/shellwords.hpp"
 #include "terminal.hpp"
@@ -109,12 +110,6 @@ void add_service_and_command(CLI::App* cmd, ExecFlags& f, bool command_required)
     cmd->add_option("SERVICE", f.service, "Service")->required();
     auto* c = cmd->add_option("COMMAND", f.command, "Command and its arguments");
     if (command_required) c->required();
-    cmd->prefix_command();
-}
-
-// What prefix_command() left unparsed: the command's own flags and everything after them.
-void with_rest(const CLI::App& cmd, ExecFlags& f) {
-    for (const auto& word : cmd.remaining()) f.command.push_back(word);
 }
 
 void add_common(CLI::App* cmd, ExecFlags& f) {
@@ -122,10 +117,55 @@ void add_common(CLI::App* cmd, ExecFlags& f) {
     cmd->add_flag("-T,--no-TTY", f.no_tty, "Disable pseudo-TTY allocation");
     f.user_opt = cmd->add_option("-u,--user", f.user, "Run the command as this user");
     f.workdir_opt = cmd->add_option("-w,--workdir", f.workdir, "Path to workdir directory");
-    cmd->add_option("-e,--env", f.env, "Set environment variables");
+    cmd->add_option("-e,--env", f.env, "Set environment variables")->allow_extra_args(false);
+}
+
+bool takes_value(const std::string& flag) {
+    static const std::set<std::string> with_value = {"-u",
+                                                     "--user",
+                                                     "-w",
+                                                     "--workdir",
+                                                     "-e",
+                                                     "--env",
+                                                     "--index",
+                                                     "--entrypoint",
+                                                     "--name",
+                                                     "-f",
+                                                     "--file",
+                                                     "-p",
+                                                     "--project-name",
+                                                     "--project-directory",
+                                                     "--env-file",
+                                                     "--profile",
+                                                     "-H",
+                                                     "--host",
+                                                     "--tls-ca",
+                                                     "--tls-cert",
+                                                     "--tls-key",
+                                                     "--ansi",
+                                                     "--progress",
+                                                     "--data-root",
+                                                     "--storage-driver"};
+    return with_value.count(flag) > 0;
 }
 
 }  // namespace
+
+std::vector<std::string> mark_command_start(std::vector<std::string> args) {
+    std::size_t i = 0;
+    while (i < args.size() && args[i] != "exec" && args[i] != "run") {
+        i += takes_value(args[i]) ? 2 : 1;
+    }
+    for (++i; i < args.size(); ++i) {
+        if (args[i] == "--") return args;
+        if (!args[i].starts_with("-")) {
+            args.insert(args.begin() + static_cast<std::ptrdiff_t>(i) + 1, "--");
+            return args;
+        }
+        if (takes_value(args[i])) ++i;
+    }
+    return args;
+}
 
 void add_exec_commands(CLI::App& app, VerbContext ctx) {
     auto e = std::make_shared<ExecFlags>();
@@ -133,10 +173,7 @@ void add_exec_commands(CLI::App& app, VerbContext ctx) {
     add_common(exec, *e);
     exec->add_option("--index", e->index, "Index of the container if service has replicas");
     add_service_and_command(exec, *e, true);
-    exec->callback([ctx, e, exec] {
-        with_rest(*exec, *e);
-        ctx.exit_code = run_exec(ctx, *e);
-    });
+    exec->callback([ctx, e] { ctx.exit_code = run_exec(ctx, *e); });
 
     auto r = std::make_shared<ExecFlags>();
     CLI::App* run = app.add_subcommand("run", "Run a one-off command on a service");
@@ -147,10 +184,7 @@ void add_exec_commands(CLI::App& app, VerbContext ctx) {
     run->add_flag("--no-deps", r->no_deps, "Don't start linked services");
     run->add_option("--name", r->name, "Assign a name to the container");
     add_service_and_command(run, *r, false);
-    run->callback([ctx, r, run] {
-        with_rest(*run, *r);
-        ctx.exit_code = run_run(ctx, *r);
-    });
+    run->callback([ctx, r] { ctx.exit_code = run_run(ctx, *r); });
 }
 
 }  // namespace berth::cli

@@ -1,5 +1,8 @@
 // berth: the command-line client. Verbs and flags follow `docker compose` so habits carry over.
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <string>
+#include <vector>
 
 #include "config_cmd.hpp"
 #include "cp_cmd.hpp"
@@ -35,7 +38,10 @@ int main(int argc, char** argv) {
     berth::cli::add_exec_commands(app, ctx);
     berth::cli::add_cp_command(app, ctx);
     try {
-        app.parse(argc, argv);
+        std::vector<std::string> args(argv + 1, argv + argc);
+        args = berth::cli::mark_command_start(std::move(args));
+        std::reverse(args.begin(), args.end());  // CLI11 takes them last-first
+        app.parse(args);
     } catch (const CLI::ParseError& e) {
         return app.exit(e);
     }

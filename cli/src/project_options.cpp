@@ -8,12 +8,15 @@ extern char** environ;
 namespace berth::cli {
 
 void ProjectFlags::attach(CLI::App& app) {
-    app.add_option("-f,--file", files, "Compose configuration files (repeatable; - reads stdin)");
+    app.add_option("-f,--file", files, "Compose configuration files (repeatable; - reads stdin)")
+        ->allow_extra_args(false);
     app.add_option("-p,--project-name", project_name, "Project name");
     app.add_option("--project-directory", project_directory,
                    "Alternate working directory (default: the folder of the first compose file)");
-    app.add_option("--env-file", env_files, "Alternate environment files (repeatable)");
-    app.add_option("--profile", profiles, "Profiles to enable (repeatable)");
+    app.add_option("--env-file", env_files, "Alternate environment files (repeatable)")
+        ->allow_extra_args(false);
+    app.add_option("--profile", profiles, "Profiles to enable (repeatable)")
+        ->allow_extra_args(false);
 }
 
 compose::LoadOptions ProjectFlags::to_load_options() const {

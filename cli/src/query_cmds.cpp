@@ -93,17 +93,6 @@ int run_wait(const VerbContext& ctx, const QueryFlags& f) {
     });
 }
 
-int run_images(const VerbContext& ctx, const QueryFlags& f) {
-    auto s = open_session(ctx);
-    if (!s) return fail(s.error());
-    auto containers = list_containers(*s, f.services, true);
-    if (!containers) return fail(containers.error());
-    auto images = get_json(s->client, get_request("/v1/images"));
-    if (!images) return fail(images.error());
-    std::cout << render_project_images(*containers, *images, f.format);
-    return 0;
-}
-
 int run_stats(const VerbContext& ctx, const QueryFlags& f) {
     auto s = open_session(ctx);
     if (!s) return fail(s.error());
@@ -169,9 +158,11 @@ void add_query_commands(CLI::App& app, VerbContext ctx) {
     ps->add_option("--format", p->view.format, "Format the output: table or json");
     ps->add_flag("--services", p->view.services, "Display services");
     ps->add_option(
-        "--status", p->view.status,
-        "Filter services by status: paused|restarting|removing|running|dead|created|exited");
-    ps->add_option("--filter", p->filters, "Filter services by a property (status=VALUE)");
+          "--status", p->view.status,
+          "Filter services by status: paused|restarting|removing|running|dead|created|exited")
+        ->allow_extra_args(false);
+    ps->add_option("--filter", p->filters, "Filter services by a property (status=VALUE)")
+        ->allow_extra_args(false);
     ps->callback([ctx, p] { ctx.exit_code = run_ps(ctx, *p); });
 
     auto t = std::make_shared<QueryFlags>();
@@ -181,11 +172,8 @@ void add_query_commands(CLI::App& app, VerbContext ctx) {
     auto w = std::make_shared<QueryFlags>();
     verb(app, "wait", "Block until containers of all (or specified) services stop", *w)
         ->callback([ctx, w] { ctx.exit_code = run_wait(ctx, *w); });
-    auto i = std::make_shared<QueryFlags>();
-    CLI::App* images = verb(app, "images", "List images used by the created containers", *i);
-    images->add_option("--format", i->format, "Format the output: table or json");
-    images->callback([ctx, i] { ctx.exit_code = run_images(ctx, *i); });
-
+    // `berth images` stays the image store's listing (the engine's tests and README use it);
+    // the project's images are what `berth ps` shows in its IMAGE column.
     auto st = std::make_shared<QueryFlags>();
     CLI::App* stats = verb(app, "stats", "Display a live stream of container resource usage", *st);
     stats->add_flag("-a,--all", st->all, "Show all containers (default shows just running)");

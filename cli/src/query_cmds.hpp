@@ -1,4 +1,4 @@
-// The verbs that read: ps, top, images, wait, events, stats, ls.
+// The verbs that read: ps, top, wait, events, stats, ls.
 #pragma once
 
 #include "verb_support.hpp"

@@ -134,7 +134,8 @@ void add_recreate_flags(CLI::App* cmd, UpFlags& f) {
                   "If containers already exist, don't recreate them");
     cmd->add_flag("--remove-orphans", f.remove_orphans,
                   "Remove containers for services not defined in the Compose file");
-    cmd->add_option("--scale", f.scale, "Scale SERVICE to NUM instances (SERVICE=NUM)");
+    cmd->add_option("--scale", f.scale, "Scale SERVICE to NUM instances (SERVICE=NUM)")
+        ->allow_extra_args(false);
     cmd->add_option("SERVICE", f.services, "Services");
 }
 
@@ -157,8 +158,10 @@ void add_up_commands(CLI::App& app, VerbContext ctx) {
     f->timeout_opt = up->add_option("-t,--timeout", f->timeout,
                                     "Shutdown timeout in seconds when containers are recreated");
     up->add_flag("--timestamps", f->timestamps, "Show timestamps");
-    up->add_option("--attach", f->attach, "Restrict attaching to the specified services");
-    up->add_option("--no-attach", f->no_attach, "Do not attach (stream logs) to these services");
+    up->add_option("--attach", f->attach, "Restrict attaching to the specified services")
+        ->allow_extra_args(false);
+    up->add_option("--no-attach", f->no_attach, "Do not attach (stream logs) to these services")
+        ->allow_extra_args(false);
     add_recreate_flags(up, *f);
     up->callback([ctx, f] { ctx.exit_code = run_up(ctx, *f, false); });
 

@@ -2,6 +2,7 @@
 # The compose verbs without a daemon: flags parse, refused flags say so, compose errors come
 # before any connection, and an absent daemon (or one that fails to start) is explained.
 source "$(dirname "$0")/lib.bash"
+BERTH=$(cd "$(dirname "$BERTH")" && pwd -P)/$(basename "$BERTH")
 mkdir -p "$WORK/p" "$WORK/home"
 cat >"$WORK/p/compose.yaml" <<'YAML'
 services:
@@ -64,7 +65,7 @@ run run --entrypoint "sh 'unterminated" web
 contains "$err" "--entrypoint"
 run run -d --rm web
 contains "$err" "incompatible"
-for verb in start pause unpause top images wait "events --json" "stats --no-stream" \
+for verb in start pause unpause top wait "events --json" "stats --no-stream" \
     "stop -t 1" "restart -t 1" "kill -s SIGTERM" "rm -f -s -v" "ls -a --format json"; do
     # shellcheck disable=SC2086
     run $verb; expect_no_daemon "$verb"
@@ -85,7 +86,7 @@ services:
     ports:
       - "80:80:80:80"
 YAML
-for verb in up "up -d" create down run "exec web true" ps logs stop; do
+for verb in up "up -d" create down "run web" "exec web true" ps logs stop; do
     # shellcheck disable=SC2086
     run $verb
     [ "$rc" = 1 ] || fail "$verb on a broken file exited $rc"
@@ -95,7 +96,8 @@ done
 
 # -H and BERTH_HOST: parsed, and named in the message.
 bh() { env -i PATH="$PATH" HOME="$WORK/home" BERTH_NO_AUTOSTART=1 "$BERTH" "$@" 2>&1 || true; }
-contains "$(bh -H tcp://localhost ls)" "expected tcp://HOST:PORT"
+contains "$(bh -H tcp://localhost ls)" "host tcp://localhost: missing :port"
+contains "$(bh -H tcp://h:99999 ls)" "expected tcp://HOST:PORT"
 contains "$(bh -H http://x ls)" "expected unix:///path or tcp://host:port"
 contains "$(bh -H tcp://127.0.0.1:1 ls)" "cannot reach berthd at tcp://127.0.0.1:1"
 set +e

@@ -1,6 +1,7 @@
 #include "progress.hpp"
 
 #include <cstdio>
+#include <iostream>
 
 namespace berth::cli {
 namespace {
@@ -50,6 +51,12 @@ void ProgressPrinter::line(std::string_view text) {
         result_.ok = event.value("ok", false);
         result_.exit_code = event.value("exit_code", 0);
         result_.message = str(event, "message");
+        return;
+    }
+    // `run -d` names the container it made on stdout, as docker compose does, so scripts can
+    // capture it whatever the progress mode.
+    if (type == "container") {
+        std::cout << str(event, "name") << std::endl;
         return;
     }
     // Warnings come through the logger in docker compose, so --progress quiet keeps them.

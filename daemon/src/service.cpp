@@ -88,11 +88,6 @@ Result<void> register_routes(Router& router, const DaemonConfig& cfg) {
                  "container(s) removed, %d interrupted step(s)\n",
                  report->adopted, report->dropped_records, report->removed_unknown,
                  report->interrupted_steps);
-    router.add("GET", "/v1/_ping",
-               [](const HttpRequest&, ResponseWriter& w) { w.respond(200, "text/plain", "OK"); });
-    router.add("GET", "/v1/version", [](const HttpRequest&, ResponseWriter& w) {
-        w.json(200, R"({"Version":"0.1.0","ApiVersion":"v1","Os":"linux"})");
-    });
     g_watch = std::make_unique<ExitWatch>(*g_ctx);
     add_project_routes(router, *g_ctx);
     add_query_routes(router, *g_ctx);

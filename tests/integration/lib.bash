@@ -32,6 +32,7 @@ RUN_TIMEOUT=${BERTH_IT_TIMEOUT:-60}  # seconds for one container; the deadline o
 FAILURES=0
 NL=$'\n'
 CURRENT="setup"
+MAIN_PID=$BASHPID
 
 declare -A LIVE=() # berth-run processes and their deadline watchdogs not reaped yet
 CLEANUP_IPC=()    # SysV message queue ids made on the host
@@ -80,6 +81,9 @@ kill_tree() {
 
 cleanup() {
     local status=$? pid id p hook
+    # A subshell (a watchdog, a command substitution) that gets a signal before it has reset the
+    # traps it inherited runs them; only the script itself may kill its runs and remove $T.
+    [[ $BASHPID == "$MAIN_PID" ]] || exit "$status"
     set +e
     for hook in "${CLEANUP_HOOKS[@]}"; do
         "$hook"
@@ -182,18 +186,31 @@ RUN_PREFIX=()  # e.g. (setpriv --bounding-set -sys_resource): what berth-run run
 # spawn OUT ERR ARGS...: starts berth-run ARGS in the background (stdout to OUT, stderr to ERR) and
 # a watchdog that SIGKILLs berth-run and every process below it (the container) at the deadline.
 # Sets SPAWNED and DOG.
+#
+# The watchdog learns that berth-run has exited from end-of-file on a FIFO whose only writer is
+# berth-run (fd 19; its clone child closes it with every other fd before exec), never from a signal.
+# bash loses a trapped signal that reaches a subshell before the subshell has replaced the traps it
+# inherited: a `kill -TERM` from reap to a watchdog that was still starting (berth-run often exits
+# first under load) was dropped, the watchdog slept to the deadline, the script stalled in
+# `wait "$dog"`, and a run that had finished in milliseconds was reported as hung.
 spawn() {
-    local out=$1 err=$2
+    local out=$1 err=$2 life
     shift 2
     LAST_CMD="berth-run $*"
-    "${RUN_PREFIX[@]}" "$BERTH_RUN" "$@" >"$out" 2>"$err" </dev/null &
+    SPAWN_SEQ=$((${SPAWN_SEQ:-0} + 1))
+    life=$T/.life-$SPAWN_SEQ
+    mkfifo "$life"
+    # Opening a FIFO waits for its other end: berth-run's shell and the watchdog meet there. The
+    # FIFO comes first, so that no earlier redirection can fail and leave the watchdog waiting.
+    "${RUN_PREFIX[@]}" "$BERTH_RUN" "$@" 19>"$life" >"$out" 2>"$err" </dev/null &
     SPAWNED=$!
     rm -f "$T/.deadline-$SPAWNED"
     (
-        trap 'kill "${s:-}" 2>/dev/null; exit 0' TERM
-        sleep "$RUN_TIMEOUT" &
-        s=$!
-        wait "$s"
+        exec <"$life"
+        rm -f "$life"
+        rc=0
+        read -r -t "$RUN_TIMEOUT" _ || rc=$?
+        ((rc > 128)) || exit 0  # end-of-file: berth-run is gone
         : >"$T/.deadline-$SPAWNED"
         # Where each process of the hung run waits, for the failure report.
         for p in "$SPAWNED" $(pgrep -P "$SPAWNED" 2>/dev/null); do
@@ -207,13 +224,13 @@ spawn() {
     LIVE[$DOG]=1
 }
 
-# reap PID DOG OUT ERR: waits for berth-run (bounded by its watchdog), then stops the watchdog; sets
-# RC, OUT and ERR. Afterwards no mount under $T may remain in the host's mount table.
+# reap PID DOG OUT ERR: waits for berth-run (bounded by its watchdog), then for the watchdog, which
+# ends by itself once berth-run is gone; sets RC, OUT and ERR. Afterwards no mount under $T may remain
+# in the host's mount table.
 reap() {
     local pid=$1 dog=$2
     RC=0
     wait "$pid" || RC=$?
-    kill -TERM "$dog" 2>/dev/null || true
     wait "$dog" 2>/dev/null || true
     unset "LIVE[$pid]" "LIVE[$dog]"
     OUT=$(<"$3")

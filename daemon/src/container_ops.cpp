@@ -156,6 +156,7 @@ Result<ContainerRecord> make_container(DaemonContext& ctx, const compose::Projec
     cc.rootfs_args = snapshot_args(snap);
     cc.state_dir = data + "/etc";
     cc.host_cpus = host_cpus();
+    cc.log_defaults = ctx.log_defaults;
     cc.service_pid = [&ctx, &project](const std::string& s) {
         return service_pid(ctx, project.name, s);
     };

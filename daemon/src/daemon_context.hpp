@@ -13,6 +13,7 @@
 #include "daemon/state.hpp"
 #include "event_bus.hpp"
 #include "images/store.hpp"
+#include "scheduler/logging.hpp"
 
 namespace berth::daemon {
 
@@ -22,7 +23,8 @@ struct DaemonContext {
     std::unique_ptr<images::Store> store;
     std::unique_ptr<Runtime> runtime;
     std::unique_ptr<EventBus> events;
-    std::mutex store_mu;  // image store reads and snapshot preparation
+    std::mutex store_mu;                  // image store reads and snapshot preparation
+    scheduler::LogRotation log_defaults;  // daemon.json's log-opts
 
     std::string containers_root() const { return cfg.data_root + "/containers"; }
     // A container's root filesystem layers (upper, work, merged) and its /etc files.

@@ -33,9 +33,29 @@ Result<void> make_dir(const std::string& path) {
     return {};
 }
 
+// daemon.json's log-opts read by the same code as a service's logging.options, so both accept
+// the same values and a bad one stops start-up with the same words.
+Result<scheduler::LogRotation> log_defaults(const DaemonConfig& cfg) {
+    compose::Node options = compose::Node::mapping();
+    for (const auto& [k, v] : cfg.log_opts) options.set(k, compose::Node::string(v));
+    compose::Node logging = compose::Node::mapping();
+    logging.set("options", std::move(options));
+    compose::Node service = compose::Node::mapping();
+    service.set("logging", std::move(logging));
+    auto r = scheduler::log_rotation_of(service, {});
+    if (!r) {
+        Error e = r.error();
+        return e.context("log-opts");
+    }
+    return r;
+}
+
 Result<std::unique_ptr<DaemonContext>> open_context(const DaemonConfig& cfg) {
     auto ctx = std::make_unique<DaemonContext>();
     ctx->cfg = cfg;
+    auto logs = log_defaults(cfg);
+    if (!logs) return logs.error();
+    ctx->log_defaults = *logs;
     for (const auto& dir :
          {cfg.data_root, ctx->containers_root(), cfg.data_root + "/container-data"}) {
         if (auto r = make_dir(dir); !r) return r.error();

@@ -51,14 +51,15 @@ Result<void> add_logging(ArgsBuilder& b) {
                           "\" is not supported (only json-file)");
         }
     }
-    // The daemon's log-opts are not part of the context; create's own defaults stand for them.
-    const LogRotation defaults;
-    auto rotation = log_rotation_of(b.service, defaults);
+    // The service's options over the daemon's log-opts; create's own defaults (no rotation)
+    // need no flags.
+    auto rotation = log_rotation_of(b.service, b.ctx.log_defaults);
     if (!rotation) return b.fail(rotation.error().message());
-    if (rotation->max_size != defaults.max_size) {
+    const LogRotation none;
+    if (rotation->max_size != none.max_size) {
         b.add("--log-max-size", std::to_string(rotation->max_size));
     }
-    if (rotation->max_file != defaults.max_file) {
+    if (rotation->max_file != none.max_file) {
         b.add("--log-max-file", std::to_string(rotation->max_file));
     }
     return {};

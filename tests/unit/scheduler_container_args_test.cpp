@@ -415,6 +415,17 @@ TEST_F(ContainerArgsTest, LogRotation) {
               "service \"s\": logging driver \"syslog\" is not supported (only json-file)");
 }
 
+TEST_F(ContainerArgsTest, DaemonLogOptsFillWhatTheServiceLeavesOut) {
+    ctx.log_defaults.max_size = 5u << 20;
+    ctx.log_defaults.max_file = 4;
+    auto o = parsed(kHost);
+    EXPECT_EQ(o.log_max_size, 5u << 20);
+    EXPECT_EQ(o.log_max_file, 4);
+    o = parsed(kHost, "    logging:\n      options:\n        max-size: 1m\n");
+    EXPECT_EQ(o.log_max_size, 1u << 20);
+    EXPECT_EQ(o.log_max_file, 4);
+}
+
 TEST_F(ContainerArgsTest, HarmlessAttributesAreIgnored) {
     auto o = parsed(kHost,
                     "    restart: always\n    healthcheck:\n      test: [CMD, \"true\"]\n"

@@ -12,6 +12,7 @@
 #include "common/result.hpp"
 #include "compose/node.hpp"
 #include "images/image_config.hpp"
+#include "scheduler/logging.hpp"
 
 namespace berth::scheduler {
 
@@ -28,6 +29,7 @@ struct ContainerContext {
     std::vector<std::string> rootfs_args;
     std::string state_dir;  // holds hosts, hostname, resolv.conf (--state-dir)
     int host_cpus = 1;
+    LogRotation log_defaults;  // the daemon's log-opts, under the service's logging.options
     // The pid of a running container of another service (for ipc/pid: "service:x"), or an error.
     std::function<Result<int>(const std::string& service)> service_pid;
     // `run` overrides (nullopt = the service's)

@@ -9,6 +9,7 @@
 
 #include "compose/hash.hpp"
 #include "engine/container_state.hpp"
+#include "etc_files.hpp"
 #include "images/images.hpp"
 #include "scheduler/container_args.hpp"
 
@@ -76,22 +77,18 @@ Result<void> write_text(const std::string& path, const std::string& text) {
     return engine::write_file_atomic(path, text);
 }
 
-// The files the engine bind-mounts at /etc/hosts, /etc/hostname and /etc/resolv.conf. With the
-// host's network the container sees the host's files, as in Docker; otherwise a hosts file
-// with the loopback names only (no network yet gives it an address of its own).
-Result<void> write_etc_files(const std::string& dir, const std::string& hostname, bool host_net) {
+Result<void> write_etc_files(const std::string& dir, const compose::Node& service,
+                             const std::string& hostname, bool host_net) {
     std::error_code ec;
     fs::create_directories(dir, ec);
     if (ec) return errno_error("create " + dir, ec.value());
-    std::string hosts = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n";
-    if (host_net) {
-        auto h = engine::read_text_file("/etc/hosts");
-        if (h) hosts = *h;
-    }
+    auto hosts = engine::read_text_file("/etc/hosts");
     auto resolv = engine::read_text_file("/etc/resolv.conf");
-    if (auto r = write_text(dir + "/hosts", hosts); !r) return r;
-    if (auto r = write_text(dir + "/hostname", hostname + "\n"); !r) return r;
-    return write_text(dir + "/resolv.conf", resolv ? *resolv : std::string());
+    EtcFiles f = etc_files(service, hostname, host_net,
+                           {hosts ? *hosts : std::string(), resolv ? *resolv : std::string()});
+    if (auto r = write_text(dir + "/hosts", f.hosts); !r) return r;
+    if (auto r = write_text(dir + "/hostname", f.hostname); !r) return r;
+    return write_text(dir + "/resolv.conf", f.resolv_conf);
 }
 
 bool uses_host_network(const compose::Node& service) {
@@ -170,7 +167,8 @@ Result<ContainerRecord> make_container(DaemonContext& ctx, const compose::Projec
     }
     auto args = scheduler::container_args(*node, cc);
     if (!args) return std::move(args).error();
-    if (auto r = write_etc_files(cc.state_dir, args->hostname, uses_host_network(*node)); !r) {
+    if (auto r = write_etc_files(cc.state_dir, *node, args->hostname, uses_host_network(*node));
+        !r) {
         return r.error();
     }
     ContainerRecord rec;

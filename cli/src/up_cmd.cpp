@@ -47,7 +47,7 @@ int refused_flag(const UpFlags& f) {
     return 0;
 }
 
-Body up_body(const compose::Project& p, const UpFlags& f, bool no_start) {
+Body up_body(const compose::Project& p, const UpFlags& f, bool no_start, int parallel) {
     Body options = {{"services", f.services},
                     {"detach", f.detach},
                     {"no_deps", f.no_deps},
@@ -56,7 +56,7 @@ Body up_body(const compose::Project& p, const UpFlags& f, bool no_start) {
                     {"remove_orphans", f.remove_orphans},
                     {"no_start", no_start},
                     {"timeout", f.timeout_opt->count() > 0 ? Body(f.timeout) : Body(nullptr)},
-                    {"parallel", 0}};
+                    {"parallel", parallel > 0 ? parallel : 0}};
     return {{"project", model_json(p)},
             {"config_files", p.config_files},
             {"working_dir", p.working_dir},
@@ -120,7 +120,7 @@ int run_up(const VerbContext& ctx, const UpFlags& f, bool create) {
     bool no_start = create || f.no_start;
     if (!create && !f.detach && !no_start) catch_interrupts();
     Request req = post_request(project_path(project->name, create ? "create" : "up"),
-                               up_body(*project, f, no_start).dump());
+                               up_body(*project, f, no_start, ctx.global.parallel).dump());
     int rc = run_progress(*client, req, ctx.global, &g_first_interrupt);
     if (g_first_interrupt != 0) return stop_after_interrupt(*client, *project, f, ctx.global);
     if (rc != 0 || create || f.detach || no_start) return rc;

@@ -31,6 +31,9 @@ void GlobalFlags::attach(CLI::App& app) {
         ->check(CLI::IsMember({"never", "always", "auto"}));
     app.add_option("--progress", progress, "Type of progress output")
         ->check(CLI::IsMember({"auto", "tty", "plain", "json", "quiet"}));
+    app.add_option("--parallel", parallel,
+                   "Control max parallelism, -1 for the daemon's default (4 per CPU)")
+        ->check(CLI::Range(-1, 1 << 16));
 }
 
 bool GlobalFlags::color() const {

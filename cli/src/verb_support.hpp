@@ -23,6 +23,7 @@ struct GlobalFlags {
     TlsFiles tls;
     std::string ansi = "auto";
     std::string progress = "auto";
+    int parallel = -1;  // --parallel: -1 leaves the bound to the daemon
 
     void attach(CLI::App& app);
     // Colour on stdout: --ansi always, or auto on a terminal.

@@ -119,6 +119,13 @@ b cp "$H/file.txt" box:/no/such/dir/x
 expect_rc 1
 expect_contains "$ERR" "/no/such/dir" "the error names the missing folder"
 
+t "past the request body limit"
+head -c 65M /dev/urandom >"$H/big"  # past max_body_bytes, 64 MiB by default (not sparse: tar keeps holes small)
+b cp "$H/big" box:/tmp/
+expect_rc 1
+expect_contains "$ERR" "max_body_bytes" "the error names the body limit"
+b_ok exec -T box sh -c 'test ! -e /tmp/big'
+
 t "a stopped container"
 b_ok stop box
 b cp box:/tmp/inside.txt "$H/after-stop"

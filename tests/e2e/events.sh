@@ -72,4 +72,33 @@ expect_eq "$(jq -r 'select(.attributes.project != "ev1") | .id' "$T/events.out")
 expect_match "$(jq -r --arg id "$id" 'select(.id == $id) | .time' "$T/events.out" | head -n 1)" \
     '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}' "an event's time"
 
+
+t "one service's events"
+project ev3 <<'YAML'
+services:
+  a:
+    image: busybox:latest
+    network_mode: none
+    init: true
+    command: ["sh", "-c", "while :; do sleep 1000 & wait $$!; done"]
+  b:
+    image: busybox:latest
+    network_mode: none
+    init: true
+    command: ["sh", "-c", "while :; do sleep 1000 & wait $$!; done"]
+YAML
+bg_start svc events --json a
+svc=$BG
+wait_until 60 eval 'berth run --rm a true >/dev/null 2>&1; [[ -s $T/svc.out ]]' ||
+    fail "events --json a printed nothing while one-off containers of a ran"
+# up returns once both containers started, so b's create and start come before a's destroy.
+b_ok up -d
+a_id=$(container_id a)
+b_ok down
+wait_until 30 eval 'jq -r --arg id "$a_id" "select(.id == \$id) | .action" "$T/svc.out" | grep -qx destroy' ||
+    fail "no destroy event for a's container"
+bg_stop "$svc"
+expect_eq "$(jq -r 'select(.attributes.service != "a") | .id' "$T/svc.out")" "" "events of service b"
+expect_contains "$(jq -r --arg id "$a_id" 'select(.id == $id) | .action' "$T/svc.out")" start \
+    "a's start in a's events"
 finish

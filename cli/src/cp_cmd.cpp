@@ -77,7 +77,9 @@ Result<void> extract(const std::string& tar, const std::string& src_path, const 
 }
 
 // SRC as a tar whose top entry is SRC's own name.
-Result<std::string> pack(const std::string& src) {
+Result<std::string> pack(std::string src) {
+    // "dir/" walks as "dir/" then "dir//a"... : strip the slashes so the prefix cut below holds.
+    while (src.size() > 1 && src.back() == '/') src.pop_back();
     std::string tar;
     WriteArchive out(archive_write_new(), archive_write_free);
     archive_write_set_format_pax_restricted(out.get());
@@ -148,8 +150,16 @@ int run_cp(const VerbContext& ctx, const CpFlags& f) {
     Request put = post_request(target, std::move(*tar));
     put.method = "PUT";
     put.content_type = "application/x-tar";
+    const std::size_t sent = put.body.size();
     auto r = client->call(put);
-    if (!r) return fail(r.error());
+    // berthd caps request bodies (max_body_bytes, 64 MiB by default; docs/daemon.md): past it, it
+    // answers 413 and closes, often before the body is sent, so the send itself may fail.
+    const std::string limit_hint =
+        " (the archive is " + std::to_string(sent) +
+        " bytes; berthd refuses request bodies larger than its max_body_bytes, 64 MiB by "
+        "default: copy less at a time)";
+    if (!r) return fail(r.error().message() + (sent > (1u << 20) ? limit_hint : ""));
+    if (r->head.status == 413) return fail(r->error_message() + limit_hint);
     return r->ok() ? 0 : fail(r->error_message());
 }
 

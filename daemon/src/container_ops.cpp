@@ -230,15 +230,33 @@ Result<void> stop_container(DaemonContext& ctx, const ContainerRecord& c,
         Error e = r.error();
         return e.context("stop container " + c.name);
     }
-    // The `die` event comes from the exit watch (exit_watch.cpp), which sees every exit.
+    // die before stop, as docker orders them; the exit watch would publish it only later.
+    if (auto after = ctx.runtime->status(c.id); after) publish_exit(ctx, c, *after);
     ctx.events->publish("stop", c.id, event_attributes(c));
     return {};
+}
+
+void publish_exit(DaemonContext& ctx, const ContainerRecord& c, const ContainerStatus& st) {
+    if (st.state != ContainerRunState::Exited) return;
+    {
+        std::lock_guard lock(ctx.exits_mu);
+        auto& last = ctx.reported_exits[c.id];
+        const std::string run = st.started_at + "/" + st.finished_at;
+        if (last == run) return;
+        last = run;
+    }
+    auto attrs = event_attributes(c);
+    attrs["exitCode"] = std::to_string(st.exit_code);
+    if (st.oom_killed) ctx.events->publish("oom", c.id, event_attributes(c));
+    ctx.events->publish("die", c.id, attrs);
 }
 
 Result<void> remove_container(DaemonContext& ctx, const ContainerRecord& c,
                               std::optional<double> timeout) {
     std::vector<std::string> errors;
     if (auto r = stop_container(ctx, c, timeout); !r) errors.push_back(r.error().message());
+    // A container that ended on its own moments ago may not have had its die yet.
+    if (auto st = ctx.runtime->status(c.id); st) publish_exit(ctx, c, *st);
     if (auto r = ctx.runtime->remove(c.id, true); !r) errors.push_back(r.error().message());
     std::error_code ec;
     fs::remove_all(ctx.container_data(c.id), ec);
@@ -255,6 +273,10 @@ Result<void> remove_container(DaemonContext& ctx, const ContainerRecord& c,
         std::string all;
         for (const auto& e : errors) all += (all.empty() ? "" : "; ") + e;
         return Error("remove container " + c.name + ": " + all);
+    }
+    {
+        std::lock_guard lock(ctx.exits_mu);
+        ctx.reported_exits.erase(c.id);
     }
     ctx.events->publish("destroy", c.id, event_attributes(c));
     return {};

@@ -60,6 +60,11 @@ Result<void> stop_container(DaemonContext& ctx, const ContainerRecord& c,
 // The event attributes of a container.
 std::map<std::string, std::string> event_attributes(const ContainerRecord& c);
 
+// Publishes `oom` (when so) and `die` for the run that st ended, once per run whoever sees it
+// first: the exit watch, or stop and rm, which must not leave it to a poll that may come after
+// the container is gone.
+void publish_exit(DaemonContext& ctx, const ContainerRecord& c, const ContainerStatus& st);
+
 // 64 random hex digits.
 std::string new_container_id();
 

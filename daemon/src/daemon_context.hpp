@@ -35,6 +35,11 @@ struct DaemonContext {
     // Held for the whole of an operation on the project.
     std::mutex& project_lock(const std::string& project);
 
+    // The run (started_at + finished_at) whose `die` each container last had, so a stop, a
+    // removal and the exit watch that all see one exit publish it once (container_ops.cpp).
+    std::mutex exits_mu;
+    std::map<std::string, std::string> reported_exits;
+
   private:
     std::mutex locks_mu_;
     std::map<std::string, std::unique_ptr<std::mutex>> locks_;

@@ -38,12 +38,7 @@ void ExitWatch::scan() {
         auto before = last_.find(c.id);
         bool was_up = before != last_.end() && (before->second == ContainerRunState::Running ||
                                                 before->second == ContainerRunState::Paused);
-        if (was_up && st->state == ContainerRunState::Exited) {
-            auto attrs = event_attributes(c);
-            attrs["exitCode"] = std::to_string(st->exit_code);
-            if (st->oom_killed) ctx_.events->publish("oom", c.id, event_attributes(c));
-            ctx_.events->publish("die", c.id, attrs);
-        }
+        if (was_up && st->state == ContainerRunState::Exited) publish_exit(ctx_, c, *st);
     }
     last_ = std::move(now);
 }

@@ -5,42 +5,66 @@
 #include <iostream>
 #include <memory>
 
+#include "image_remote.hpp"
 #include "image_table.hpp"
 #include "images/images.hpp"
 #include "images/reference.hpp"
+#include "verb_support.hpp"
 
 namespace berth::cli {
 namespace {
 
 using namespace berth::images;
 
-struct ImageArgs {
-    std::string source, name, target, input, output, dir;
-    std::vector<std::string> names, changes;
-    bool with_cmd = false, quiet = false, force = false;
-};
-
-int fail(const Error& e) {
+int report(const Error& e) {
     std::cerr << "Error: " << e.message() << "\n";
     return 1;
 }
 
 template <typename F>
 int with_store(const StoreFlags& f, F&& body) {
-    auto store = Store::open({f.data_root, f.storage_driver});
-    if (!store) return fail(store.error());
+    auto store =
+        Store::open({f.data_root, f.storage_driver.empty() ? "overlay2" : f.storage_driver});
+    if (!store) return report(store.error());
     return body(*store);
 }
 
+// Without --data-root the daemon owns the store, and with it the storage driver.
+template <typename F>
+int with_daemon(const StoreFlags& f, F&& body) {
+    if (!f.storage_driver.empty()) {
+        return report(
+            Error("--storage-driver needs --data-root: berthd's store uses the "
+                  "storage-driver of its daemon.json"));
+    }
+    auto client = connect(*f.global);
+    if (!client) return report(client.error());
+    return body(*client);
+}
+
+// The store directly with --data-root, berthd otherwise.
+template <typename Local, typename Remote>
+int dispatch(const StoreFlags& f, Local&& local, Remote&& remote) {
+    if (!f.data_root.empty()) return with_store(f, local);
+    return with_daemon(f, remote);
+}
+
+int print_images(const Store& s, bool quiet) {
+    auto rows = store_image_rows(s);
+    if (!rows) return report(rows.error());
+    std::cout << render_images(*rows, quiet, std::time(nullptr));
+    return 0;
+}
+
 int print_lines(const Result<std::vector<std::string>>& lines) {
-    if (!lines) return fail(lines.error());
+    if (!lines) return report(lines.error());
     for (const auto& l : *lines) std::cout << l << "\n";
     return 0;
 }
 
 int run_import(Store& s, const ImageArgs& a) {
     auto id = import_rootfs(s, a.source, a.name, a.changes);
-    if (!id) return fail(id.error());
+    if (!id) return report(id.error());
     std::cout << *id << "\n";
     return 0;
 }
@@ -50,7 +74,7 @@ int run_inspect(Store& s, const ImageArgs& a) {
     for (const auto& n : a.names) {
         auto j = inspect_image(s, n);
         if (!j) {
-            rc = fail(j.error());
+            rc = report(j.error());
             continue;
         }
         std::cout << *j << "\n";
@@ -69,7 +93,7 @@ int run_rm(Store& s, const ImageArgs& a) {
 // berth-run arguments for the snapshot; with --with-cmd also the image's env, cwd, user, command.
 int run_mount(Store& s, const ImageArgs& a) {
     auto snap = prepare_snapshot(s, a.name, a.dir);
-    if (!snap) return fail(snap.error());
+    if (!snap) return report(snap.error());
     std::vector<std::string> out;
     if (!snap->rootfs.empty()) out = {"--rootfs", snap->rootfs};
     for (const auto& l : snap->lowers) out.insert(out.end(), {"--lower", l});
@@ -80,7 +104,7 @@ int run_mount(Store& s, const ImageArgs& a) {
     if (a.with_cmd) {
         auto info = find_image(s, a.name);
         auto cfg = info ? image_config(s, *info) : Result<ImageConfig>(info.error());
-        if (!cfg) return fail(cfg.error());
+        if (!cfg) return report(cfg.error());
         ProcessSettings p = apply_image_config(*cfg, {});
         for (const auto& e : p.env) out.insert(out.end(), {"--env", e});
         out.insert(out.end(), {"--cwd", p.working_dir});
@@ -93,6 +117,12 @@ int run_mount(Store& s, const ImageArgs& a) {
     return 0;
 }
 
+int list_images(const StoreFlags& f, bool quiet) {
+    return dispatch(
+        f, [&](Store& s) { return print_images(s, quiet); },
+        [&](const ApiClient& c) { return remote_images(c, quiet); });
+}
+
 void add_image_verbs(CLI::App* image, StoreFlags& f, int& rc, std::shared_ptr<ImageArgs> a) {
     auto* imp = image->add_subcommand("import", "Create an image from a root filesystem tarball");
     imp->add_option("file", a->source, "ROOTFS.tar[.gz|.zst], or - for stdin")->required();
@@ -100,18 +130,24 @@ void add_image_verbs(CLI::App* image, StoreFlags& f, int& rc, std::shared_ptr<Im
     imp->add_option(
         "-c,--change", a->changes,
         "Dockerfile instruction: CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, USER, VOLUME, WORKDIR");
-    imp->callback(
-        [&f, &rc, a] { rc = with_store(f, [&](Store& s) { return run_import(s, *a); }); });
+    imp->callback([&f, &rc, a] {
+        rc = dispatch(
+            f, [&](Store& s) { return run_import(s, *a); },
+            [&](const ApiClient& c) { return remote_import(c, *a); });
+    });
 
     auto* load =
         image->add_subcommand("load", "Load images from a docker-archive or OCI layout tar");
     load->add_option("-i,--input", a->input, "Archive file (default: stdin)")->default_val("-");
     load->add_flag("-q,--quiet", a->quiet, "Print nothing");
     load->callback([&f, &rc, a] {
-        rc = with_store(f, [&](Store& s) {
-            auto lines = load_archive(s, a->input);
-            return a->quiet && lines ? 0 : print_lines(lines);
-        });
+        rc = dispatch(
+            f,
+            [&](Store& s) {
+                auto lines = load_archive(s, a->input);
+                return a->quiet && lines ? 0 : print_lines(lines);
+            },
+            [&](const ApiClient& c) { return remote_load(c, *a); });
     });
 
     auto* save =
@@ -119,44 +155,59 @@ void add_image_verbs(CLI::App* image, StoreFlags& f, int& rc, std::shared_ptr<Im
     save->add_option("-o,--output", a->output, "Archive file (default: stdout)")->default_val("-");
     save->add_option("names", a->names, "Images")->required();
     save->callback([&f, &rc, a] {
-        rc = with_store(f, [&](Store& s) {
-            auto ok = save_archive(s, a->names, a->output);
-            return ok ? 0 : fail(ok.error());
-        });
+        rc = dispatch(
+            f,
+            [&](Store& s) {
+                auto ok = save_archive(s, a->names, a->output);
+                return ok ? 0 : report(ok.error());
+            },
+            [&](const ApiClient& c) { return remote_save(c, *a); });
     });
 
     auto* ls = image->add_subcommand("ls", "List images");
     ls->alias("list");
     ls->add_flag("-q,--quiet", a->quiet, "Only image ids");
-    ls->callback(
-        [&f, &rc, a] { rc = with_store(f, [&](Store& s) { return print_images(s, a->quiet); }); });
+    ls->callback([&f, &rc, a] { rc = list_images(f, a->quiet); });
 
     auto* insp = image->add_subcommand("inspect", "Show an image's details as JSON");
     insp->add_option("names", a->names, "Images")->required();
-    insp->callback(
-        [&f, &rc, a] { rc = with_store(f, [&](Store& s) { return run_inspect(s, *a); }); });
+    insp->callback([&f, &rc, a] {
+        rc = dispatch(
+            f, [&](Store& s) { return run_inspect(s, *a); },
+            [&](const ApiClient& c) { return remote_inspect(c, *a); });
+    });
 
     auto* rm = image->add_subcommand("rm", "Remove images (and layers no other image uses)");
     rm->alias("remove");
     rm->add_flag("-f,--force", a->force,
                  "Remove the name even while a container uses the image (its layers stay)");
     rm->add_option("names", a->names, "Images")->required();
-    rm->callback([&f, &rc, a] { rc = with_store(f, [&](Store& s) { return run_rm(s, *a); }); });
+    rm->callback([&f, &rc, a] {
+        rc = dispatch(
+            f, [&](Store& s) { return run_rm(s, *a); },
+            [&](const ApiClient& c) { return remote_rm(c, *a); });
+    });
 
     auto* tag = image->add_subcommand("tag", "Give an image another name");
     tag->add_option("source", a->source, "SOURCE[:TAG]")->required();
     tag->add_option("target", a->target, "TARGET[:TAG]")->required();
     tag->callback([&f, &rc, a] {
-        rc = with_store(f, [&](Store& s) {
-            auto ok = tag_image(s, a->source, a->target);
-            return ok ? 0 : fail(ok.error());
-        });
+        rc = dispatch(
+            f,
+            [&](Store& s) {
+                auto ok = tag_image(s, a->source, a->target);
+                return ok ? 0 : report(ok.error());
+            },
+            [&](const ApiClient& c) { return remote_tag(c, *a); });
     });
 
     auto* prune = image->add_subcommand("prune", "Remove untagged images and unused content");
     prune->add_flag("-f,--force", a->quiet, "Do not ask (accepted for docker compatibility)");
-    prune->callback(
-        [&f, &rc] { rc = with_store(f, [&](Store& s) { return print_lines(prune_images(s)); }); });
+    prune->callback([&f, &rc] {
+        rc = dispatch(
+            f, [&](Store& s) { return print_lines(prune_images(s)); },
+            [&](const ApiClient& c) { return remote_prune(c); });
+    });
 
     auto* mount = image->add_subcommand(
         "mount", "Prepare a container root filesystem and print berth-run options");
@@ -165,26 +216,29 @@ void add_image_verbs(CLI::App* image, StoreFlags& f, int& rc, std::shared_ptr<Im
         ->required();
     mount->add_flag("--with-cmd", a->with_cmd,
                     "Also print the image's --env, --cwd, --user and -- COMMAND");
-    mount->callback(
-        [&f, &rc, a] { rc = with_store(f, [&](Store& s) { return run_mount(s, *a); }); });
+    // Local only: it prints options for berth-run on this machine, not a daemon's container.
+    mount->callback([&f, &rc, a] {
+        StoreFlags local = f;
+        if (local.data_root.empty()) local.data_root = kDefaultDataRoot;
+        rc = with_store(local, [&](Store& s) { return run_mount(s, *a); });
+    });
 }
 
 }  // namespace
 
-void add_image_commands(CLI::App& app, StoreFlags& flags, int& exit_code) {
-    app.add_option("--data-root", flags.data_root, "Where images and layers live")
-        ->default_val("/var/lib/berth");
-    app.add_option("--storage-driver", flags.storage_driver, "overlay2, or vfs (plain copies)")
-        ->default_val("overlay2");
+void add_image_commands(CLI::App& app, StoreFlags& flags, GlobalFlags& global, int& exit_code) {
+    flags.global = &global;
+    app.add_option("--data-root", flags.data_root,
+                   "Work on the image store in this folder directly instead of through berthd");
+    app.add_option("--storage-driver", flags.storage_driver,
+                   "With --data-root: overlay2 (default), or vfs (plain copies)");
     auto args = std::make_shared<ImageArgs>();
     CLI::App* image = app.add_subcommand("image", "Manage images");
     image->require_subcommand(1);
     add_image_verbs(image, flags, exit_code, args);
     auto* images = app.add_subcommand("images", "List images");
     images->add_flag("-q,--quiet", args->quiet, "Only image ids");
-    images->callback([&flags, &exit_code, args] {
-        exit_code = with_store(flags, [&](Store& s) { return print_images(s, args->quiet); });
-    });
+    images->callback([&flags, &exit_code, args] { exit_code = list_images(flags, args->quiet); });
 }
 
 }  // namespace berth::cli

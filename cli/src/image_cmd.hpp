@@ -1,17 +1,23 @@
-// `berth image ...` and `berth images`: the local image store. Until berthd exists these work on
-// the store directly (cli links berth_images; see docs/architecture-notes.md).
+// `berth image ...` and `berth images`. With --data-root they work on that store directly (tests
+// and scripts/make-busybox-image build stores this way); without it they go through berthd,
+// which owns the store. `image mount` is always local (docs/images.md).
 #pragma once
 
 #include <CLI/CLI.hpp>
 #include <string>
 
+#include "verb_support.hpp"
+
 namespace berth::cli {
 
+inline constexpr const char* kDefaultDataRoot = "/var/lib/berth";
+
 struct StoreFlags {
-    std::string data_root = "/var/lib/berth";
-    std::string storage_driver = "overlay2";
+    std::string data_root;       // "" = through berthd
+    std::string storage_driver;  // "" = overlay2 (local) or the daemon's
+    const GlobalFlags* global = nullptr;
 };
 
-void add_image_commands(CLI::App& app, StoreFlags& flags, int& exit_code);
+void add_image_commands(CLI::App& app, StoreFlags& flags, GlobalFlags& global, int& exit_code);
 
 }  // namespace berth::cli

@@ -1,8 +1,8 @@
 #include "image_table.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
-#include <iostream>
 #include <map>
 #include <tuple>
 
@@ -45,15 +45,31 @@ std::string human_age(const std::string& rfc3339, std::time_t now) {
     return n(h / 24 / 365, "years");
 }
 
-int print_images(const images::Store& store, bool quiet) {
+Result<std::vector<ImageRow>> store_image_rows(const images::Store& store) {
     auto list = images::list_images(store);
-    if (!list) {
-        std::cerr << "Error: " << list.error().message() << "\n";
-        return 1;
+    if (!list) return list.error();
+    std::vector<ImageRow> rows;
+    for (const auto& i : *list) rows.push_back({i.names, i.id, i.created, i.size});
+    return rows;
+}
+
+Result<std::vector<ImageRow>> json_image_rows(const nlohmann::json& list) {
+    if (!list.is_array()) return Error("unreadable image list from berthd: not an array");
+    std::vector<ImageRow> rows;
+    try {
+        for (const auto& j : list) {
+            rows.push_back({j.value("Names", std::vector<std::string>{}), j.value("ID", ""),
+                            j.value("Created", ""), j.value("Size", uint64_t{0})});
+        }
+    } catch (const nlohmann::json::exception& e) {
+        return Error(std::string("unreadable image list from berthd: ") + e.what());
     }
+    return rows;
+}
+
+std::string render_images(const std::vector<ImageRow>& images, bool quiet, std::time_t now) {
     std::vector<std::array<std::string, 5>> rows;
-    std::time_t now = std::time(nullptr);
-    for (const auto& i : *list) {
+    for (const auto& i : images) {
         std::string id = images::digest_hex(i.id).substr(0, 12);
         std::vector<std::pair<std::string, std::string>> names;
         for (const auto& n : i.names) {
@@ -65,9 +81,10 @@ int print_images(const images::Store& store, bool quiet) {
             rows.push_back({repo, tag, id, human_age(i.created, now), human_size(i.size)});
         }
     }
+    std::string out;
     if (quiet) {
-        for (const auto& r : rows) std::cout << r[2] << "\n";
-        return 0;
+        for (const auto& r : rows) out += r[2] + "\n";
+        return out;
     }
     std::array<std::string, 5> head = {"REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE"};
     std::array<size_t, 5> w{};
@@ -77,14 +94,13 @@ int print_images(const images::Store& store, bool quiet) {
     }
     rows.insert(rows.begin(), head);
     for (const auto& r : rows) {
-        std::string line;
         for (size_t c = 0; c < 5; ++c) {
-            line += r[c];
-            if (c < 4) line += std::string(w[c] - r[c].size() + 3, ' ');
+            out += r[c];
+            if (c < 4) out += std::string(w[c] - r[c].size() + 3, ' ');
         }
-        std::cout << line << "\n";
+        out += "\n";
     }
-    return 0;
+    return out;
 }
 
 }  // namespace berth::cli

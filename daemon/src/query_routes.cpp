@@ -1,10 +1,9 @@
-// The routes that only read: ps, ls, logs, events, images, top, stats, wait.
+// The routes that only read: ps, ls, logs, events, top, stats, wait.
 #include <ctime>
 #include <nlohmann/json.hpp>
 #include <set>
 
 #include "container_view.hpp"
-#include "images/images.hpp"
 #include "project_request.hpp"
 #include "routes.hpp"
 
@@ -205,17 +204,6 @@ void events_route(DaemonContext& ctx, const HttpRequest& req, ResponseWriter& w)
     w.finish();
 }
 
-void images_route(DaemonContext& ctx, const HttpRequest&, ResponseWriter& w) {
-    std::lock_guard lock(ctx.store_mu);
-    auto list = images::list_images(*ctx.store);
-    if (!list) return w.error(500, list.error().message());
-    json out = json::array();
-    for (const auto& i : *list) {
-        out.push_back({{"Names", i.names}, {"ID", i.id}, {"Size", i.size}, {"Created", i.created}});
-    }
-    w.json(200, out.dump());
-}
-
 void container_route(DaemonContext& ctx, const HttpRequest& req, ResponseWriter& w,
                      const std::string& what) {
     auto c = find_container(ctx, req.params.at("id"));
@@ -254,8 +242,6 @@ void add_query_routes(Router& r, DaemonContext& ctx) {
           [&ctx](const HttpRequest& q, ResponseWriter& w) { logs_route(ctx, q, w); });
     r.add("GET", "/v1/events",
           [&ctx](const HttpRequest& q, ResponseWriter& w) { events_route(ctx, q, w); });
-    r.add("GET", "/v1/images",
-          [&ctx](const HttpRequest& q, ResponseWriter& w) { images_route(ctx, q, w); });
     for (const char* what : {"top", "stats"}) {
         r.add("GET", std::string("/v1/containers/{id}/") + what,
               [&ctx, what](const HttpRequest& q, ResponseWriter& w) {

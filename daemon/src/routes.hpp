@@ -10,6 +10,7 @@ namespace berth::daemon {
 void add_query_routes(Router& r, DaemonContext& ctx);    // query_routes.cpp
 void add_stdio_routes(Router& r, DaemonContext& ctx);    // stdio_routes.cpp
 void add_archive_routes(Router& r, DaemonContext& ctx);  // archive_routes.cpp (cp)
+void add_image_routes(Router& r, DaemonContext& ctx);    // image_routes.cpp
 
 // A container by name, id, or unique id prefix of at least 4 digits.
 Result<ContainerRecord> find_container(DaemonContext& ctx, const std::string& ref);

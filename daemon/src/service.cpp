@@ -113,6 +113,7 @@ Result<void> register_routes(Router& router, const DaemonConfig& cfg) {
     add_query_routes(router, *g_ctx);
     add_stdio_routes(router, *g_ctx);
     add_archive_routes(router, *g_ctx);
+    add_image_routes(router, *g_ctx);
     return {};
 }
 

@@ -11,6 +11,7 @@
 #include "engine/container_state.hpp"
 #include "etc_files.hpp"
 #include "images/images.hpp"
+#include "private_cwd.hpp"
 #include "scheduler/container_args.hpp"
 
 namespace berth::daemon {
@@ -133,6 +134,7 @@ Result<ContainerRecord> make_container(DaemonContext& ctx, const compose::Projec
     if (!node) return Error("no such service: \"" + spec.service + "\"");
     const std::string data = ctx.container_data(id);
     images::Snapshot snap;
+    if (auto r = private_cwd(); !r) return r.error();  // the vfs driver copies with chdir
     {
         std::lock_guard lock(ctx.store_mu);
         auto s = images::prepare_snapshot(*ctx.store, image.ref, data);

@@ -14,6 +14,7 @@
 #include "common/fs.hpp"
 #include "common/strings.hpp"
 #include "images/images.hpp"
+#include "private_cwd.hpp"
 #include "routes.hpp"
 
 namespace berth::daemon {
@@ -158,17 +159,6 @@ void tag_route(DaemonContext& ctx, const HttpRequest& req, ResponseWriter& w) {
     auto ok = images::tag_image(*ctx.store, req.params.at("name"), repo);
     if (!ok) return w.error(status_for(ok.error(), 400), ok.error().message());
     w.json(200, json{{"lines", json::array()}}.dump());
-}
-
-// The layer unpacker changes the working directory while libarchive runs (it resolves names
-// against it). A thread of its own filesystem context keeps that from every other thread of the
-// daemon; it is kept for the thread's life, which costs nothing.
-Result<void> private_cwd() {
-    thread_local bool done = false;
-    if (done) return {};
-    if (::unshare(CLONE_FS) != 0) return errno_error("unshare(CLONE_FS)", errno);
-    done = true;
-    return {};
 }
 
 // Each route under the store lock, on a thread whose working directory is its own.

@@ -43,7 +43,7 @@ ContainerStatus status_of(const ctr::Container& c) {
 }  // namespace
 
 Result<ContainerStatus> Runtime::status(const std::string& id) const {
-    auto c = ctr::load(config_.root, id);
+    auto c = ctr::load_status(config_.root, id);
     if (!c) return c.error();
     return status_of(*c);
 }

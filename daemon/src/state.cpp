@@ -157,7 +157,10 @@ Result<std::unique_ptr<StateDb>> StateDb::open(const std::string& path) {
     // The first statement is also the first read of the file, so a file that is not a database
     // fails here.
     const char* setup =
-        "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;";
+        "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
+        // The state is small and read mostly by index: 1 MiB of page cache, not SQLite's 8 MiB
+        // default, keeps the idle daemon small.
+        "PRAGMA cache_size = -1024;";
     if (auto configured = impl.db.exec(setup); !configured) return fail(configured.error());
     auto version = migrate_state_schema(impl.db);
     if (!version) return fail(version.error());

@@ -50,6 +50,9 @@ class FolderLock {
 Result<void> validate_id(const std::string& id);
 
 Result<Container> load(const std::string& root, const std::string& id);
+// load() without parsing the stored create options (Container::options stays default): what a
+// status needs, at a fraction of the cost.
+Result<Container> load_status(const std::string& root, const std::string& id);
 std::vector<std::string> list_ids(const std::string& root);
 
 // The container's cgroup, when the machine has cgroups and the container one.

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
+#include <mutex>
 
 #include "engine/ctr_store.hpp"
 
@@ -72,20 +73,22 @@ Status derive_status(const Container& c) {
     return Status::Created;
 }
 
-}  // namespace
-
-Result<Container> load(const std::string& root, const std::string& id) {
+Result<Container> load_folder(const std::string& root, const std::string& id, bool with_options) {
     if (auto r = validate_id(id); !r) return r.error();
     Container c;
     c.id = id;
     c.paths.dir = root + "/" + id;
-    auto config = read_text_file(c.paths.config());
-    if (!config) return Error("no such container: " + id);
-    auto args = decode_config(*config);
-    if (!args) return args.error();
-    auto opts = parse_create_options(*args);
-    if (!opts) return opts.error().context("stored options of " + id);
-    c.options = std::move(*opts);
+    if (!with_options) {
+        if (::access(c.paths.config().c_str(), F_OK) != 0) return Error("no such container: " + id);
+    } else {
+        auto config = read_text_file(c.paths.config());
+        if (!config) return Error("no such container: " + id);
+        auto args = decode_config(*config);
+        if (!args) return args.error();
+        auto opts = parse_create_options(*args);
+        if (!opts) return opts.error().context("stored options of " + id);
+        c.options = std::move(*opts);
+    }
     if (auto text = read_text_file(c.paths.state()); text) {
         auto st = decode_state(*text);
         if (st) c.state = std::move(*st);
@@ -98,6 +101,16 @@ Result<Container> load(const std::string& root, const std::string& id) {
         c.state && !c.exit && same_process(c.state->monitor_pid, c.state->monitor_start);
     c.status = derive_status(c);
     return c;
+}
+
+}  // namespace
+
+Result<Container> load(const std::string& root, const std::string& id) {
+    return load_folder(root, id, true);
+}
+
+Result<Container> load_status(const std::string& root, const std::string& id) {
+    return load_folder(root, id, false);
 }
 
 std::vector<std::string> list_ids(const std::string& root) {
@@ -116,9 +129,17 @@ std::vector<std::string> list_ids(const std::string& root) {
 
 Result<std::unique_ptr<Cgroup>> open_cgroup(const Container& c) {
     if (!c.state || c.state->cgroup.empty()) return Error("container " + c.id + " has no cgroup");
-    auto mgr = detect_cgroups();
-    if (!mgr) return mgr.error();
-    return (*mgr)->open(c.id);
+    // The layout under /sys/fs/cgroup does not change while a process runs, and the daemon asks
+    // for every running container's freezer state on each `ps`: detect it once.
+    static std::mutex mu;
+    static std::unique_ptr<CgroupManager> manager;
+    std::lock_guard lock(mu);
+    if (!manager) {
+        auto mgr = detect_cgroups();
+        if (!mgr) return mgr.error();
+        manager = std::move(*mgr);
+    }
+    return manager->open(c.id);
 }
 
 int open_monitor_pidfd(const Container& c) {

@@ -79,13 +79,17 @@ void containers_route(DaemonContext& ctx, const HttpRequest& req, ResponseWriter
     bool all = flag(req, "all");
     std::int64_t now = static_cast<std::int64_t>(::time(nullptr));
     std::string out = "[";
+    // About 1 KiB a container: one allocation instead of a dozen regrowths of a large string,
+    // each a fresh mapping to fault in.
+    out.reserve(list->size() * 1024 + 2);
     for (const auto& c : *list) {
         auto st = ctx.runtime->status(c.id);
         ContainerStatus s =
             st ? *st : ContainerStatus{ContainerRunState::Dead, 0, 0, false, "", ""};
         if (!all && s.state != ContainerRunState::Running && s.state != ContainerRunState::Paused)
             continue;
-        out += (out.size() > 1 ? "," : "") + container_json(c, s, now);
+        if (out.size() > 1) out += ',';
+        out += container_json(c, s, now);
     }
     w.json(200, out + "]");
 }

@@ -75,7 +75,7 @@ Result<std::unique_ptr<DaemonContext>> open_context(const DaemonConfig& cfg) {
 }
 
 // A plan's threads and buffers leave freed memory in malloc's arenas; giving it back after each
-// operation keeps the idle daemon small (its RSS is a target: docs/daemon.md).
+// operation keeps the idle daemon small (bench/compose_bench.sh prints its RSS).
 Handler trimmed(Handler h) {
     return [h = std::move(h)](const HttpRequest& q, ResponseWriter& w) {
         h(q, w);

@@ -94,13 +94,7 @@ int run_rm(Store& s, const ImageArgs& a) {
 int run_mount(Store& s, const ImageArgs& a) {
     auto snap = prepare_snapshot(s, a.name, a.dir);
     if (!snap) return report(snap.error());
-    std::vector<std::string> out;
-    if (!snap->rootfs.empty()) out = {"--rootfs", snap->rootfs};
-    for (const auto& l : snap->lowers) out.insert(out.end(), {"--lower", l});
-    if (!snap->upper.empty()) {
-        out.insert(out.end(),
-                   {"--upper", snap->upper, "--work", snap->work, "--merged", snap->merged});
-    }
+    std::vector<std::string> out = snapshot_options(*snap);
     if (a.with_cmd) {
         auto info = find_image(s, a.name);
         auto cfg = info ? image_config(s, *info) : Result<ImageConfig>(info.error());

@@ -18,6 +18,11 @@ namespace berth::daemon {
 
 namespace fs = std::filesystem;
 
+int host_cpus() {
+    long n = ::sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? static_cast<int>(n) : 1;
+}
+
 std::string new_container_id() {
     unsigned char raw[32];
     int fd = ::open("/dev/urandom", O_RDONLY | O_CLOEXEC);
@@ -97,22 +102,6 @@ bool uses_host_network(const compose::Node& service) {
     return mode && mode->is_scalar() && mode->text == "host";
 }
 
-std::vector<std::string> snapshot_args(const images::Snapshot& snap) {
-    std::vector<std::string> out;
-    if (!snap.rootfs.empty()) out = {"--rootfs", snap.rootfs};
-    for (const auto& l : snap.lowers) out.insert(out.end(), {"--lower", l});
-    if (!snap.upper.empty()) {
-        out.insert(out.end(),
-                   {"--upper", snap.upper, "--work", snap.work, "--merged", snap.merged});
-    }
-    return out;
-}
-
-int host_cpus() {
-    long n = ::sysconf(_SC_NPROCESSORS_ONLN);
-    return n > 0 ? static_cast<int>(n) : 1;
-}
-
 // The pid of PID 1 of a running container of `service` in the same project, for
 // ipc/pid: "service:x".
 Result<int> service_pid(DaemonContext& ctx, const std::string& project,
@@ -152,7 +141,7 @@ Result<ContainerRecord> make_container(DaemonContext& ctx, const compose::Projec
     cc.config_hash = spec.config_hash;
     cc.image_id = image.id;
     cc.image = image.config;
-    cc.rootfs_args = snapshot_args(snap);
+    cc.rootfs_args = images::snapshot_options(snap);
     cc.state_dir = data + "/etc";
     cc.host_cpus = host_cpus();
     cc.log_defaults = ctx.log_defaults;

@@ -65,6 +65,9 @@ std::map<std::string, std::string> event_attributes(const ContainerRecord& c);
 // the container is gone.
 void publish_exit(DaemonContext& ctx, const ContainerRecord& c, const ContainerStatus& st);
 
+// The CPUs online, for the `cpus` bound (Docker's "Range of CPUs is from 0.01 to N").
+int host_cpus();
+
 // 64 random hex digits.
 std::string new_container_id();
 

@@ -4,6 +4,8 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "log_records.hpp"
+
 namespace berth::daemon {
 
 std::string human_duration(std::int64_t seconds) {
@@ -26,10 +28,10 @@ std::string human_duration(std::int64_t seconds) {
 }
 
 std::int64_t parse_rfc3339(const std::string& text) {
-    std::tm tm{};
-    const char* end = strptime(text.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
-    if (!end) return -1;
-    return static_cast<std::int64_t>(timegm(&tm));
+    auto nano = parse_rfc3339_nano(text);
+    if (!nano) return -1;
+    // Whole seconds, rounded down also before 1970.
+    return *nano >= 0 ? *nano / 1000000000 : -((-*nano + 999999999) / 1000000000);
 }
 
 namespace {

@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <ctime>
 
+#include "engine/container_log.hpp"
+
 namespace berth::daemon {
 
 std::int64_t now_nano() {
@@ -13,14 +15,9 @@ std::int64_t now_nano() {
 }
 
 std::string rfc3339_nano(std::int64_t nano) {
-    std::time_t secs = static_cast<std::time_t>(nano / 1000000000);
-    std::tm tm{};
-    gmtime_r(&secs, &tm);
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%09lldZ", tm.tm_year + 1900,
-                  tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                  static_cast<long long>(nano % 1000000000));
-    return buf;
+    // The same text as the monitors' log records and state files.
+    timespec ts{static_cast<std::time_t>(nano / 1000000000), static_cast<long>(nano % 1000000000)};
+    return engine::rfc3339_nano(ts);
 }
 
 void EventBus::publish(const std::string& action, const std::string& id,

@@ -70,7 +70,7 @@ Result<void> dry_run(const compose::Project& p, const std::string& service,
     cc.image = image.config;
     cc.rootfs_args = {"--rootfs", "/nonexistent"};
     cc.state_dir = "/nonexistent";
-    cc.host_cpus = static_cast<int>(std::max(1L, ::sysconf(_SC_NPROCESSORS_ONLN)));
+    cc.host_cpus = host_cpus();
     cc.service_pid = [](const std::string&) -> Result<int> { return 1; };
     auto args = scheduler::container_args(*p.service(service), cc);
     if (!args) return args.error();

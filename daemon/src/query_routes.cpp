@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "common/strings.hpp"
 #include "container_view.hpp"
 #include "project_request.hpp"
 #include "routes.hpp"
@@ -12,20 +13,6 @@ namespace berth::daemon {
 namespace {
 
 using nlohmann::json;
-
-std::vector<std::string> csv(const std::string& s) {
-    std::vector<std::string> out;
-    std::size_t start = 0;
-    while (start <= s.size() && !s.empty()) {
-        std::size_t comma = s.find(',', start);
-        std::string part =
-            s.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-        if (!part.empty()) out.push_back(part);
-        if (comma == std::string::npos) break;
-        start = comma + 1;
-    }
-    return out;
-}
 
 bool flag(const HttpRequest& req, const char* key) {
     auto it = req.query.find(key);
@@ -60,7 +47,7 @@ Result<std::int64_t> time_arg(const std::string& text) {
 Result<std::vector<ContainerRecord>> selected(DaemonContext& ctx, const HttpRequest& req) {
     auto all = ctx.db->containers(req.params.at("name"));
     if (!all) return all.error();
-    auto services = csv(query(req, "services"));
+    auto services = split_nonempty(query(req, "services"), ",");
     std::set<std::string> wanted(services.begin(), services.end());
     std::string index = query(req, "index");
     std::vector<ContainerRecord> out;

@@ -58,4 +58,15 @@ Result<Snapshot> prepare_snapshot(const Store& store, const std::string& name,
     return s;
 }
 
+std::vector<std::string> snapshot_options(const Snapshot& snap) {
+    std::vector<std::string> out;
+    if (!snap.rootfs.empty()) out = {"--rootfs", snap.rootfs};
+    for (const auto& l : snap.lowers) out.insert(out.end(), {"--lower", l});
+    if (!snap.upper.empty()) {
+        out.insert(out.end(),
+                   {"--upper", snap.upper, "--work", snap.work, "--merged", snap.merged});
+    }
+    return out;
+}
+
 }  // namespace berth::images

@@ -49,6 +49,9 @@ struct Snapshot {
 // Prepares DIR/{upper,work,merged} (overlay2) or DIR/rootfs (vfs) for a container of NAME.
 Result<Snapshot> prepare_snapshot(const Store& store, const std::string& name,
                                   const std::string& dir);
+// The snapshot as the engine's rootfs options (berth-run and `berth-ctr create`): --rootfs DIR,
+// or --lower DIR... --upper --work --merged.
+std::vector<std::string> snapshot_options(const Snapshot& snap);
 
 // As remove_image; FORCE removes the name even while a container holds the image (its lease
 // keeps the blobs and layers until the lease goes).

@@ -9,6 +9,7 @@
 #include "image_table.hpp"
 #include "images/images.hpp"
 #include "images/reference.hpp"
+#include "query_cmds.hpp"
 #include "verb_support.hpp"
 
 namespace berth::cli {
@@ -220,7 +221,8 @@ void add_image_verbs(CLI::App* image, StoreFlags& f, int& rc, std::shared_ptr<Im
 
 }  // namespace
 
-void add_image_commands(CLI::App& app, StoreFlags& flags, GlobalFlags& global, int& exit_code) {
+void add_image_commands(CLI::App& app, StoreFlags& flags, ProjectFlags& project,
+                        GlobalFlags& global, int& exit_code) {
     flags.global = &global;
     app.add_option("--data-root", flags.data_root,
                    "Work on the image store in this folder directly instead of through berthd");
@@ -230,9 +232,30 @@ void add_image_commands(CLI::App& app, StoreFlags& flags, GlobalFlags& global, i
     CLI::App* image = app.add_subcommand("image", "Manage images");
     image->require_subcommand(1);
     add_image_verbs(image, flags, exit_code, args);
-    auto* images = app.add_subcommand("images", "List images");
-    images->add_flag("-q,--quiet", args->quiet, "Only image ids");
-    images->callback([&flags, &exit_code, args] { exit_code = list_images(flags, args->quiet); });
+    auto* images = app.add_subcommand("images", "List images used by the created containers");
+    images->add_flag("-q,--quiet", args->quiet, "Only display IDs");
+    images->add_option("--format", args->format, "Format the output: table or json")
+        ->default_val("table");
+    images->add_option("SERVICE", args->names, "Services");
+    images->callback([&flags, &project, &global, &exit_code, args] {
+        // --storage-driver is a store flag: it takes the store's path, which refuses it without
+        // --data-root.
+        if (flags.data_root.empty() && flags.storage_driver.empty()) {
+            VerbContext ctx{project, global, exit_code};
+            auto rc = run_project_images(ctx, args->names, args->format, args->quiet);
+            if (rc) {
+                exit_code = *rc;
+                return;
+            }
+        }
+        if (!args->names.empty()) {
+            exit_code = fail(
+                "no configuration file provided: not found (services are named "
+                "in a project; give -f or -p)");
+            return;
+        }
+        exit_code = list_images(flags, args->quiet);
+    });
 }
 
 }  // namespace berth::cli

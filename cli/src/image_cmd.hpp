@@ -18,6 +18,9 @@ struct StoreFlags {
     const GlobalFlags* global = nullptr;
 };
 
-void add_image_commands(CLI::App& app, StoreFlags& flags, GlobalFlags& global, int& exit_code);
+// `images` needs the project flags too: in a project it lists the project's images, as docker
+// compose does; with no project in sight (or with --data-root), the store's images.
+void add_image_commands(CLI::App& app, StoreFlags& flags, ProjectFlags& project,
+                        GlobalFlags& global, int& exit_code);
 
 }  // namespace berth::cli

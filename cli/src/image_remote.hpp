@@ -11,7 +11,7 @@
 namespace berth::cli {
 
 struct ImageArgs {
-    std::string source, name, target, input, output, dir;
+    std::string source, name, target, input, output, dir, format = "table";
     std::vector<std::string> names, changes;
     bool with_cmd = false, quiet = false, force = false;
 };

@@ -9,21 +9,9 @@
 #include "images/digest.hpp"
 #include "images/images.hpp"
 #include "images/reference.hpp"
+#include "query_format.hpp"
 
 namespace berth::cli {
-
-std::string human_size(uint64_t bytes) {
-    const char* units[] = {"B", "kB", "MB", "GB", "TB"};
-    double v = double(bytes);
-    int u = 0;
-    while (v >= 1000 && u < 4) {
-        v /= 1000;
-        ++u;
-    }
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.3g%s", v, units[u]);
-    return buf;
-}
 
 // docker's units.HumanDuration, with " ago".
 std::string human_age(const std::string& rfc3339, std::time_t now) {
@@ -78,7 +66,8 @@ std::string render_images(const std::vector<ImageRow>& images, bool quiet, std::
         }
         if (names.empty()) names.emplace_back("<none>", "<none>");
         for (const auto& [repo, tag] : names) {
-            rows.push_back({repo, tag, id, human_age(i.created, now), human_size(i.size)});
+            rows.push_back({repo, tag, id, human_age(i.created, now),
+                            human_size(static_cast<double>(i.size))});
         }
     }
     std::string out;

@@ -26,8 +26,6 @@ Result<std::vector<ImageRow>> store_image_rows(const images::Store& store);
 Result<std::vector<ImageRow>> json_image_rows(const nlohmann::json& list);
 // The table (or, quiet, one short id per line), each line ending in '\n'.
 std::string render_images(const std::vector<ImageRow>& rows, bool quiet, std::time_t now);
-// "4.26MB", "850kB": decimal units, three significant digits, as docker's go-units.
-std::string human_size(uint64_t bytes);
 // "5 minutes ago", from an RFC 3339 time.
 std::string human_age(const std::string& rfc3339, std::time_t now);
 

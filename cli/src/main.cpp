@@ -29,7 +29,7 @@ int main(int argc, char** argv) {
     int exit_code = 0;
     berth::cli::add_config_command(app, flags, exit_code);
     berth::cli::StoreFlags store_flags;
-    berth::cli::add_image_commands(app, store_flags, global, exit_code);
+    berth::cli::add_image_commands(app, store_flags, flags, global, exit_code);
     berth::cli::VerbContext ctx{flags, global, exit_code};
     berth::cli::add_up_commands(app, ctx);
     berth::cli::add_lifecycle_commands(app, ctx);

@@ -87,42 +87,44 @@ std::string format_command(const std::string& quoted) {
     return nlohmann::json(ellipsis(unquote(quoted), 20)).dump(-1, ' ', false);
 }
 
-nlohmann::json filter_by_status(const nlohmann::json& containers,
-                                const std::vector<std::string>& status) {
-    if (status.empty() || !containers.is_array()) return containers;
-    nlohmann::json out = nlohmann::json::array();
+std::vector<const nlohmann::json*> filter_by_status(const nlohmann::json& containers,
+                                                    const std::vector<std::string>& status) {
+    std::vector<const nlohmann::json*> out;
+    if (!containers.is_array()) return out;
+    out.reserve(containers.size());
     for (const auto& c : containers) {
-        if (std::find(status.begin(), status.end(), str(c, "State")) != status.end()) {
-            out.push_back(c);
+        if (status.empty() ||
+            std::find(status.begin(), status.end(), str(c, "State")) != status.end()) {
+            out.push_back(&c);
         }
     }
     return out;
 }
 
 std::string render_ps(const nlohmann::json& all, const PsView& view) {
-    nlohmann::json containers = filter_by_status(all, view.status);
+    const auto containers = filter_by_status(all, view.status);
     std::string out;
     if (view.services) {
         std::set<std::string> seen;
-        for (const auto& c : containers) {
-            if (seen.insert(str(c, "Service")).second) out += str(c, "Service") + "\n";
+        for (const nlohmann::json* c : containers) {
+            if (seen.insert(str(*c, "Service")).second) out += str(*c, "Service") + "\n";
         }
         return out;
     }
     if (view.quiet) {
-        for (const auto& c : containers) out += str(c, "ID") + "\n";
+        for (const nlohmann::json* c : containers) out += str(*c, "ID") + "\n";
         return out;
     }
     if (view.format == "json") {
-        for (const auto& c : containers) out += c.dump() + "\n";
+        for (const nlohmann::json* c : containers) out += c->dump() + "\n";
         return out;
     }
     std::vector<std::vector<std::string>> rows = {
         {"NAME", "IMAGE", "COMMAND", "SERVICE", "CREATED", "STATUS", "PORTS"}};
-    for (const auto& c : containers) {
-        rows.push_back({str(c, "Name"), str(c, "Image"), format_command(str(c, "Command")),
-                        str(c, "Service"), str(c, "RunningFor"), str(c, "Status"),
-                        format_ports(c.value("Publishers", nlohmann::json()))});
+    for (const nlohmann::json* c : containers) {
+        rows.push_back({str(*c, "Name"), str(*c, "Image"), format_command(str(*c, "Command")),
+                        str(*c, "Service"), str(*c, "RunningFor"), str(*c, "Status"),
+                        format_ports(c->value("Publishers", nlohmann::json()))});
     }
     return render_columns(rows);
 }

@@ -24,9 +24,9 @@ struct PsView {
     std::vector<std::string> status;  // --status / --filter status=X (any of them)
 };
 
-// Keeps the containers whose State is one of view.status (all when empty).
-nlohmann::json filter_by_status(const nlohmann::json& containers,
-                                const std::vector<std::string>& status);
+// The containers whose State is one of `status` (all when empty), pointing into `containers`.
+std::vector<const nlohmann::json*> filter_by_status(const nlohmann::json& containers,
+                                                    const std::vector<std::string>& status);
 std::string render_ps(const nlohmann::json& containers, const PsView& view);
 
 }  // namespace berth::cli

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <iostream>
 #include <memory>
 #include <thread>
@@ -34,11 +35,20 @@ Result<Session> open_session(const VerbContext& ctx) {
     return Session{std::move(*ref), std::move(*client)};
 }
 
+// fields: "" for whole containers, else the few the view needs (docs/api.md), which spares the
+// daemon reading and rendering, and this process parsing, what would not be shown.
 Result<nlohmann::json> list_containers(const Session& s, const std::vector<std::string>& services,
-                                       bool all) {
+                                       bool all, const std::string& fields = "") {
     std::string target = project_path(s.ref.name, "containers") + (all ? "?all=1" : "?all=0");
     if (!services.empty()) target += "&services=" + url_encode(join(services, ","));
+    if (!fields.empty()) target += "&fields=" + fields;
     return get_json(s.client, get_request(target));
+}
+
+std::string ps_fields(const PsView& view) {
+    if (!view.quiet && !view.services) return "";
+    std::string fields = view.quiet ? "ID" : "Service";
+    return view.status.empty() ? fields : fields + ",State";
 }
 
 int run_ps(const VerbContext& ctx, QueryFlags f) {
@@ -53,7 +63,7 @@ int run_ps(const VerbContext& ctx, QueryFlags f) {
     }
     auto s = open_session(ctx);
     if (!s) return fail(s.error());
-    auto list = list_containers(*s, f.services, f.all || !f.view.status.empty());
+    auto list = list_containers(*s, f.services, f.all || !f.view.status.empty(), ps_fields(f.view));
     if (!list) return fail(list.error());
     std::cout << render_ps(*list, f.view);
     return 0;
@@ -150,6 +160,30 @@ CLI::App* verb(CLI::App& app, const char* name, const char* help, QueryFlags& f)
 
 }  // namespace
 
+std::optional<int> run_project_images(const VerbContext& ctx,
+                                      const std::vector<std::string>& services,
+                                      const std::string& format, bool quiet) {
+    if (format != "table" && format != "json") {
+        return fail("invalid --format " + format + ": use table or json");
+    }
+    auto ref = project_ref(ctx.project);
+    if (!ref && is_missing_file_error(ref.error())) return std::nullopt;
+    if (!ref) return fail(ref.error());
+    if (ref->project) {
+        for (const auto& s : services) {
+            if (!ref->project->service(s)) return fail("no such service: " + s);
+        }
+    }
+    auto client = connect(ctx.global);
+    if (!client) return fail(client.error());
+    std::string target = project_path(ref->name, "images");
+    if (!services.empty()) target += "?services=" + url_encode(join(services, ","));
+    auto rows = get_json(*client, get_request(target));
+    if (!rows) return fail(rows.error());
+    std::cout << render_project_images(*rows, format, quiet, std::time(nullptr));
+    return 0;
+}
+
 void add_query_commands(CLI::App& app, VerbContext ctx) {
     auto p = std::make_shared<QueryFlags>();
     CLI::App* ps = verb(app, "ps", "List containers", *p);
@@ -172,8 +206,6 @@ void add_query_commands(CLI::App& app, VerbContext ctx) {
     auto w = std::make_shared<QueryFlags>();
     verb(app, "wait", "Block until containers of all (or specified) services stop", *w)
         ->callback([ctx, w] { ctx.exit_code = run_wait(ctx, *w); });
-    // `berth images` stays the image store's listing (the engine's tests and README use it);
-    // the project's images are what `berth ps` shows in its IMAGE column.
     auto st = std::make_shared<QueryFlags>();
     CLI::App* stats = verb(app, "stats", "Display a live stream of container resource usage", *st);
     stats->add_flag("-a,--all", st->all, "Show all containers (default shows just running)");

@@ -1,8 +1,10 @@
 #include "query_format.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 
+#include "image_table.hpp"
 #include "ps_table.hpp"
 
 namespace berth::cli {
@@ -24,17 +26,6 @@ std::string scaled(double value, double base, const char* const* units, std::siz
     char buf[64];
     std::snprintf(buf, sizeof buf, "%.*g%s", digits, value, units[i]);
     return buf;
-}
-
-// "repo:tag" -> {"repo", "tag"}, the port of a registry host not taken for a tag.
-std::pair<std::string, std::string> split_reference(const std::string& image) {
-    auto at = image.find('@');
-    std::string name = image.substr(0, at);
-    auto colon = name.rfind(':');
-    if (colon == std::string::npos || name.find('/', colon) != std::string::npos) {
-        return {name, "latest"};
-    }
-    return {name.substr(0, colon), name.substr(colon + 1)};
 }
 
 std::string short_id(std::string id) {
@@ -69,29 +60,37 @@ std::string render_top(const nlohmann::json& top) {
     return render_columns(rows);
 }
 
-std::string render_project_images(const nlohmann::json& containers, const nlohmann::json& images,
-                                  const std::string& format) {
-    std::vector<std::vector<std::string>> rows = {
-        {"CONTAINER", "REPOSITORY", "TAG", "IMAGE ID", "SIZE"}};
-    nlohmann::json out = nlohmann::json::array();
-    for (const auto& c : containers) {
-        auto [repo, tag] = split_reference(str(c, "Image"));
-        std::string id;
-        double size = 0;
-        for (const auto& img : images) {
-            if (str(img, "Repository") == repo && str(img, "Tag") == tag) {
-                id = str(img, "ID");
-                size = img.value("Size", 0.0);
-            }
+std::string render_project_images(const nlohmann::json& rows, const std::string& format, bool quiet,
+                                  std::time_t now) {
+    if (quiet) {
+        // Full ids without the algorithm, each once, as docker compose prints them.
+        std::vector<std::string> ids;
+        for (const auto& r : rows) {
+            std::string id = str(r, "ID");
+            if (auto colon = id.find(':'); colon != std::string::npos) id = id.substr(colon + 1);
+            if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
         }
-        rows.push_back({str(c, "Name"), repo, tag, short_id(id), human_size(size)});
-        out.push_back({{"ID", id},
-                       {"ContainerName", str(c, "Name")},
-                       {"Repository", repo},
-                       {"Tag", tag},
-                       {"Size", size}});
+        std::string out;
+        for (const auto& id : ids) out += id + "\n";
+        return out;
     }
-    return format == "json" ? out.dump() + "\n" : render_columns(rows);
+    if (format == "json") return rows.dump() + "\n";
+    std::vector<const nlohmann::json*> sorted;
+    for (const auto& r : rows) sorted.push_back(&r);
+    std::sort(sorted.begin(), sorted.end(), [](const auto* a, const auto* b) {
+        return str(*a, "ContainerName") < str(*b, "ContainerName");
+    });
+    std::vector<std::vector<std::string>> table = {
+        {"CONTAINER", "REPOSITORY", "TAG", "PLATFORM", "IMAGE ID", "SIZE", "CREATED"}};
+    for (const auto* r : sorted) {
+        std::string repo = str(*r, "Repository"), tag = str(*r, "Tag");
+        std::string created = str(*r, "Created");
+        table.push_back({str(*r, "ContainerName"), repo.empty() ? "<none>" : repo,
+                         tag.empty() ? "<none>" : tag, str(*r, "Platform"), short_id(str(*r, "ID")),
+                         human_size(r->value("Size", 0.0)),
+                         created.empty() ? "N/A" : human_age(created, now)});
+    }
+    return render_columns(table);
 }
 
 std::string render_stats(const std::vector<StatsRow>& rows) {

@@ -1,6 +1,7 @@
 // Output of top, images, stats, ls and events, in docker compose's layout.
 #pragma once
 
+#include <ctime>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -14,9 +15,11 @@ std::string bytes_size(double bytes);
 
 std::string render_top(const nlohmann::json& top);
 
-// CONTAINER REPOSITORY TAG IMAGE ID SIZE, from the project's containers and the image list.
-std::string render_project_images(const nlohmann::json& containers, const nlohmann::json& images,
-                                  const std::string& format);
+// docker compose's `images`: CONTAINER REPOSITORY TAG PLATFORM IMAGE ID SIZE CREATED sorted by
+// container, the JSON array, or (quiet) each image id once. `rows` is what
+// GET /v1/projects/{name}/images returns.
+std::string render_project_images(const nlohmann::json& rows, const std::string& format, bool quiet,
+                                  std::time_t now);
 
 struct StatsRow {
     nlohmann::json container;

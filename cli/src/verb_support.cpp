@@ -15,11 +15,11 @@ namespace {
 
 const auto g_started = std::chrono::steady_clock::now();
 
+}  // namespace
+
 bool is_missing_file_error(const Error& e) {
     return e.message().find("no configuration file provided") != std::string::npos;
 }
-
-}  // namespace
 
 void GlobalFlags::attach(CLI::App& app) {
     app.add_option("-H,--host", host, "Daemon socket to connect to (unix:///path or tcp://h:p)")

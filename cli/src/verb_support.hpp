@@ -59,6 +59,8 @@ struct ProjectRef {
     Body model_or_null() const;
 };
 Result<ProjectRef> project_ref(const ProjectFlags& flags);
+// The loader's "no configuration file provided": no compose file was given or found.
+bool is_missing_file_error(const Error& e);
 
 Body model_json(const compose::Project& project);
 std::string url_encode(const std::string& text);

@@ -198,6 +198,10 @@ Result<ContainerRecord> create_container(DaemonContext& ctx, const compose::Proj
         Error e = rec.error();
         return e.context("create container " + spec.name);
     }
+    // Bookkeeping only (the image's last use): a failure here must not undo a good container.
+    if (auto used = ctx.db->touch_image(image.id); !used) {
+        std::fprintf(stderr, "berthd: %s\n", used.error().message().c_str());
+    }
     ctx.events->publish("create", id, event_attributes(*rec));
     return rec;
 }

@@ -2,8 +2,8 @@
 
 #include <ctime>
 #include <map>
-#include <nlohmann/json.hpp>
 
+#include "json_writer.hpp"
 #include "log_records.hpp"
 
 namespace berth::daemon {
@@ -52,6 +52,11 @@ std::string created_at(std::int64_t unix) {
     return buf;
 }
 
+std::string health_suffix(const std::string& health) {
+    if (health.empty()) return "";
+    return health == "starting" ? " (health: starting)" : " (" + health + ")";
+}
+
 std::string status_text(const ContainerStatus& st, std::int64_t now) {
     switch (st.state) {
         case ContainerRunState::Running:
@@ -75,31 +80,37 @@ std::string status_text(const ContainerStatus& st, std::int64_t now) {
 
 }  // namespace
 
+void append_container_json(std::string& out, const ContainerRecord& c, const ContainerStatus& st,
+                           std::int64_t now_unix, const std::string& health) {
+    // Keys in alphabetical order, as the json tree this replaced printed them.
+    JsonObjectWriter j(out);
+    j.str("Command", quoted_command(c.command))
+        .num("Created", c.created)
+        .str("CreatedAt", created_at(c.created))
+        .num("ExitCode", st.state == ContainerRunState::Exited ? st.exit_code : 0)
+        .str("FinishedAt", st.finished_at)
+        .str("Health", health)
+        .str("ID", c.id)
+        .str("Image", c.image)
+        .object("Labels", c.labels)
+        .str("Name", c.name)
+        .strings("Names", {c.name})
+        .num("Number", c.number)
+        .boolean("OneOff", c.oneoff)
+        .str("Project", c.project)
+        .raw("Publishers", "[]")
+        .str("RunningFor", human_duration(now_unix - c.created) + " ago")
+        .str("Service", c.service)
+        .str("StartedAt", st.started_at)
+        .str("State", to_string(st.state))
+        .str("Status", status_text(st, now_unix) + health_suffix(health));
+}
+
 std::string container_json(const ContainerRecord& c, const ContainerStatus& st,
-                           std::int64_t now_unix) {
-    nlohmann::json j = {
-        {"ID", c.id},
-        {"Name", c.name},
-        {"Names", {c.name}},
-        {"Image", c.image},
-        {"Command", quoted_command(c.command)},
-        {"Project", c.project},
-        {"Service", c.service},
-        {"Number", c.number},
-        {"OneOff", c.oneoff},
-        {"State", to_string(st.state)},
-        {"Status", status_text(st, now_unix)},
-        {"Health", ""},
-        {"ExitCode", st.state == ContainerRunState::Exited ? st.exit_code : 0},
-        {"Publishers", nlohmann::json::array()},
-        {"Labels", c.labels},
-        {"Created", c.created},
-        {"CreatedAt", created_at(c.created)},
-        {"RunningFor", human_duration(now_unix - c.created) + " ago"},
-        {"StartedAt", st.started_at},
-        {"FinishedAt", st.finished_at},
-    };
-    return j.dump();
+                           std::int64_t now_unix, const std::string& health) {
+    std::string out;
+    append_container_json(out, c, st, now_unix, health);
+    return out;
 }
 
 std::string project_status(const std::vector<ContainerStatus>& states) {

@@ -9,11 +9,13 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "common/fs.hpp"
 #include "common/strings.hpp"
 #include "images/images.hpp"
+#include "images/reference.hpp"
 #include "private_cwd.hpp"
 #include "routes.hpp"
 
@@ -95,11 +97,16 @@ void with_body_file(DaemonContext& ctx, const HttpRequest& req, ResponseWriter& 
 }
 
 void list_route(DaemonContext& ctx, ResponseWriter& w) {
-    auto list = images::list_images(*ctx.store);
-    if (!list) return w.error(500, list.error().message());
+    if (auto r = record_images(ctx); !r) return w.error(500, r.error().message());
+    auto rows = ctx.db->images();
+    if (!rows) return w.error(500, rows.error().message());
     json out = json::array();
-    for (const auto& i : *list) {
-        out.push_back({{"Names", i.names}, {"ID", i.id}, {"Created", i.created}, {"Size", i.size}});
+    for (const auto& i : *rows) {
+        out.push_back({{"Names", i.names},
+                       {"ID", i.id},
+                       {"Created", i.created},
+                       {"Size", i.size},
+                       {"LastTagTime", i.last_tag_time}});
     }
     w.json(200, out.dump());
 }
@@ -161,33 +168,109 @@ void tag_route(DaemonContext& ctx, const HttpRequest& req, ResponseWriter& w) {
     w.json(200, json{{"lines", json::array()}}.dump());
 }
 
-// Each route under the store lock, on a thread whose working directory is its own.
+enum class Changes { Nothing, Store };
+
+// Each route under the store lock, on a thread whose working directory is its own. A route that
+// changes the store brings the state's image rows along; a failure there is logged, not
+// reported, since the store (the truth) has changed either way and the next listing retries.
 Handler locked(DaemonContext& ctx,
-               void (*route)(DaemonContext&, const HttpRequest&, ResponseWriter&)) {
-    return [&ctx, route](const HttpRequest& q, ResponseWriter& w) {
+               void (*route)(DaemonContext&, const HttpRequest&, ResponseWriter&),
+               Changes changes = Changes::Nothing) {
+    return [&ctx, route, changes](const HttpRequest& q, ResponseWriter& w) {
         if (auto ok = private_cwd(); !ok) return w.error(500, ok.error().message());
         std::lock_guard lock(ctx.store_mu);
         route(ctx, q, w);
+        if (changes == Changes::Store) {
+            if (auto r = record_images(ctx); !r) {
+                std::fprintf(stderr, "berthd: %s\n", r.error().message().c_str());
+            }
+        }
     };
+}
+
+void prune_route(DaemonContext& ctx, const HttpRequest&, ResponseWriter& w) {
+    reply_lines(w, images::prune_images(*ctx.store), 500);
+}
+
+// One container's image as docker compose's `images` lists it. The repository and tag are those
+// the service named, so a container whose image was since retagged still shows what it runs.
+json project_image_row(DaemonContext& ctx, const ContainerRecord& c,
+                       std::map<std::string, json>& inspected,
+                       const std::map<std::string, std::string>& tag_times) {
+    json row = {{"ContainerName", c.name}, {"ID", c.image_id}, {"Repository", c.image}, {"Tag", ""},
+                {"Platform", ""},          {"Size", 0}};
+    if (auto ref = images::parse_reference(c.image); ref && !images::looks_like_id(c.image)) {
+        row["Repository"] = ref->familiar_name();
+        row["Tag"] = ref->tag;
+    }
+    auto found = inspected.find(c.image_id);
+    if (found == inspected.end()) {
+        // An image removed with `image rm -f` while the container holds it has no details left.
+        auto text = images::inspect_image(*ctx.store, c.image_id);
+        json j = text ? json::parse(*text, nullptr, false) : json();
+        // inspect_image answers as `docker image inspect` does: an array of one.
+        if (j.is_array() && j.size() == 1) j = j[0];
+        found = inspected.emplace(c.image_id, j.is_object() ? j : json::object()).first;
+    }
+    const json& info = found->second;
+    if (info.contains("Size")) {
+        std::string os = info.value("Os", ""), arch = info.value("Architecture", "");
+        row["Platform"] = os.empty() ? arch : arch.empty() ? os : os + "/" + arch;
+        row["Size"] = info.value("Size", std::uint64_t{0});
+        row["Created"] = info.value("Created", "");
+    }
+    if (auto t = tag_times.find(c.image_id); t != tag_times.end() && !t->second.empty()) {
+        row["LastTagTime"] = t->second;
+    }
+    return row;
+}
+
+// GET /v1/projects/{name}/images?services=a,b: the images of the project's containers (one-off
+// containers left out, as `ps` leaves them out).
+void project_images_route(DaemonContext& ctx, const HttpRequest& req, ResponseWriter& w) {
+    auto list = ctx.db->containers(req.params.at("name"));
+    if (!list) return w.error(500, list.error().message());
+    auto services = split_nonempty(query(req, "services"), ",");
+    std::map<std::string, json> inspected;
+    std::map<std::string, std::string> tag_times;
+    if (auto rows = ctx.db->images()) {
+        for (const auto& i : *rows) tag_times[i.id] = i.last_tag_time;
+    }
+    json out = json::array();
+    for (const auto& c : *list) {
+        if (c.oneoff) continue;
+        if (!services.empty() &&
+            std::find(services.begin(), services.end(), c.service) == services.end())
+            continue;
+        out.push_back(project_image_row(ctx, c, inspected, tag_times));
+    }
+    w.json(200, out.dump());
 }
 
 }  // namespace
 
+Result<void> record_images(DaemonContext& ctx) {
+    auto list = images::list_images(*ctx.store);
+    if (!list) return list.error().context("record images");
+    std::vector<ImageRecord> rows;
+    rows.reserve(list->size());
+    for (const auto& i : *list) rows.push_back({i.id, i.names, i.created, i.size, "", 0});
+    return ctx.db->sync_images(rows);
+}
+
 void add_image_routes(Router& r, DaemonContext& ctx) {
+    r.add("GET", "/v1/projects/{name}/images", locked(ctx, project_images_route));
     r.add("GET", "/v1/images", [&ctx](const HttpRequest&, ResponseWriter& w) {
         std::lock_guard lock(ctx.store_mu);
         list_route(ctx, w);
     });
     r.add("GET", "/v1/images/get", locked(ctx, save_route));
-    r.add("POST", "/v1/images/import", locked(ctx, import_route));
-    r.add("POST", "/v1/images/load", locked(ctx, load_route));
-    r.add("POST", "/v1/images/prune", [&ctx](const HttpRequest&, ResponseWriter& w) {
-        std::lock_guard lock(ctx.store_mu);
-        reply_lines(w, images::prune_images(*ctx.store), 500);
-    });
+    r.add("POST", "/v1/images/import", locked(ctx, import_route, Changes::Store));
+    r.add("POST", "/v1/images/load", locked(ctx, load_route, Changes::Store));
+    r.add("POST", "/v1/images/prune", locked(ctx, prune_route, Changes::Store));
     r.add("GET", "/v1/images/{name}/json", locked(ctx, inspect_route));
-    r.add("DELETE", "/v1/images/{name}", locked(ctx, remove_route));
-    r.add("POST", "/v1/images/{name}/tag", locked(ctx, tag_route));
+    r.add("DELETE", "/v1/images/{name}", locked(ctx, remove_route, Changes::Store));
+    r.add("POST", "/v1/images/{name}/tag", locked(ctx, tag_route, Changes::Store));
 }
 
 }  // namespace berth::daemon

@@ -119,6 +119,10 @@ Result<void> register_routes(Router& router, const DaemonConfig& cfg) {
                  "container(s) removed, %d interrupted step(s)\n",
                  report->adopted, report->dropped_records, report->removed_unknown,
                  report->interrupted_steps);
+    {
+        std::lock_guard lock(g_ctx->store_mu);
+        if (auto r = record_images(*g_ctx); !r) return r.error();
+    }
     g_watch = std::make_unique<ExitWatch>(*g_ctx);
     add_project_routes(router, *g_ctx);
     add_query_routes(router, *g_ctx);

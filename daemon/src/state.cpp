@@ -55,6 +55,7 @@ const char* kProjectColumns = "name, model_json, config_files, working_dir, upda
 const char* kContainerColumns =
     "id, name, project, service, number, oneoff, config_hash, image, image_id, command, labels, "
     "created";
+const char* kImageColumns = "id, names, created, size, last_tag_time, last_used";
 const char* kEventColumns = "seq, time_nano, type, action, id, attributes";
 const char* kStepColumns = "id, plan_id, project, seq, kind, target, state, error";
 
@@ -83,6 +84,27 @@ ContainerRecord read_container(const Statement& s) {
     c.labels = from_json_text<std::map<std::string, std::string>>(s.text(10));
     c.created = s.integer(11);
     return c;
+}
+
+ImageRecord read_image(const Statement& s) {
+    ImageRecord i;
+    i.id = s.text(0);
+    i.names = from_json_text<std::vector<std::string>>(s.text(1));
+    i.created = s.text(2);
+    i.size = static_cast<std::uint64_t>(s.integer(3));
+    i.last_tag_time = s.text(4);
+    i.last_used = s.integer(5);
+    return i;
+}
+
+// A name the image did not carry before is a new tag (docker's Metadata.LastTagTime).
+bool has_new_name(const ImageRecord& now, const ImageRecord* before) {
+    if (!before) return !now.names.empty();
+    for (const auto& n : now.names) {
+        if (std::find(before->names.begin(), before->names.end(), n) == before->names.end())
+            return true;
+    }
+    return false;
 }
 
 EventRecord read_event(const Statement& s) {
@@ -135,6 +157,10 @@ struct StateDb::Impl {
     SqliteDb db;
     std::string path;
     int version = 0;
+    // Container listings by project ("" = all), dropped on every write to the containers table:
+    // `ps` and the exit watch list them far more often than they change, and decoding each row's
+    // JSON columns costs more than the query.
+    std::map<std::string, std::vector<ContainerRecord>> listings;
 
     // Every error names the file, so a message from a daemon with several roots is unambiguous.
     Error fail(Error e, const std::string& what) const {
@@ -218,6 +244,7 @@ Result<void> StateDb::remove_project(const std::string& name) {
 
 Result<void> StateDb::put_container(const ContainerRecord& c) {
     std::lock_guard lock(impl_->mu);
+    impl_->listings.clear();
     const std::string what = "put container " + c.name;
     // An upsert on id rather than INSERT OR REPLACE: REPLACE would also delete a different
     // container that holds the same name, where the caller must hear of the clash instead.
@@ -276,6 +303,7 @@ Result<std::optional<ContainerRecord>> StateDb::container_by_name(const std::str
 
 Result<std::vector<ContainerRecord>> StateDb::containers(const std::string& project) {
     std::lock_guard lock(impl_->mu);
+    if (auto hit = impl_->listings.find(project); hit != impl_->listings.end()) return hit->second;
     const std::string what = "list containers" + (project.empty() ? "" : " of " + project);
     // `? = ''` selects every project with one cached statement.
     auto stmt = impl_->db.statement(std::string("SELECT ") + kContainerColumns +
@@ -285,15 +313,75 @@ Result<std::vector<ContainerRecord>> StateDb::containers(const std::string& proj
     stmt->bind(1, project);
     auto all = read_all<ContainerRecord>(stmt.value(), read_container);
     if (!all) return impl_->fail(all.error(), what);
+    impl_->listings[project] = *all;
     return all;
 }
 
 Result<void> StateDb::remove_container(const std::string& id) {
     std::lock_guard lock(impl_->mu);
+    impl_->listings.clear();
     auto stmt = impl_->db.statement("DELETE FROM containers WHERE id = ?");
     if (!stmt) return impl_->fail(stmt.error(), "remove container " + id);
     stmt->bind(1, id);
     if (auto ran = stmt->run(); !ran) return impl_->fail(ran.error(), "remove container " + id);
+    return {};
+}
+
+Result<void> StateDb::sync_images(const std::vector<ImageRecord>& listing) {
+    std::lock_guard lock(impl_->mu);
+    const std::string what = "record images";
+    auto stmt = impl_->db.statement(std::string("SELECT ") + kImageColumns + " FROM images");
+    if (!stmt) return impl_->fail(stmt.error(), what);
+    auto old = read_all<ImageRecord>(stmt.value(), read_image);
+    if (!old) return impl_->fail(old.error(), what);
+    std::map<std::string, const ImageRecord*> before;
+    for (const auto& i : *old) before[i.id] = &i;
+    // One transaction: a reader sees the old listing or the new one, never a mix.
+    if (auto r = impl_->db.exec("BEGIN IMMEDIATE; DELETE FROM images"); !r)
+        return impl_->fail(r.error(), what);
+    auto abort = [&](Error e, const std::string& where) {
+        if (auto undone = impl_->db.exec("ROLLBACK"); !undone) {
+            e = Error(e.message() + " (and the rollback failed: " + undone.error().message() + ")");
+        }
+        return impl_->fail(e, where);
+    };
+    const std::string now = rfc3339_now();
+    for (const auto& i : listing) {
+        auto found = before.find(i.id);
+        const ImageRecord* prev = found == before.end() ? nullptr : found->second;
+        auto put = impl_->db.statement(std::string("INSERT INTO images (") + kImageColumns +
+                                       ") VALUES (?, ?, ?, ?, ?, ?)");
+        if (!put) return abort(put.error(), what);
+        put->bind(1, i.id)
+            .bind(2, json(i.names).dump())
+            .bind(3, i.created)
+            .bind(4, static_cast<std::int64_t>(i.size))
+            .bind(5, has_new_name(i, prev) ? now
+                     : prev                ? prev->last_tag_time
+                                           : "")
+            .bind(6, prev ? prev->last_used : std::int64_t{0});
+        if (auto ran = put->run(); !ran) return abort(ran.error(), what + " " + i.id);
+    }
+    if (auto r = impl_->db.exec("COMMIT"); !r) return impl_->fail(r.error(), what);
+    return {};
+}
+
+Result<std::vector<ImageRecord>> StateDb::images() {
+    std::lock_guard lock(impl_->mu);
+    auto stmt =
+        impl_->db.statement(std::string("SELECT ") + kImageColumns + " FROM images ORDER BY id");
+    if (!stmt) return impl_->fail(stmt.error(), "list images");
+    auto all = read_all<ImageRecord>(stmt.value(), read_image);
+    if (!all) return impl_->fail(all.error(), "list images");
+    return all;
+}
+
+Result<void> StateDb::touch_image(const std::string& id) {
+    std::lock_guard lock(impl_->mu);
+    auto stmt = impl_->db.statement("UPDATE images SET last_used = ? WHERE id = ?");
+    if (!stmt) return impl_->fail(stmt.error(), "record use of image " + id);
+    stmt->bind(1, unix_now()).bind(2, id);
+    if (auto ran = stmt->run(); !ran) return impl_->fail(ran.error(), "record use of image " + id);
     return {};
 }
 

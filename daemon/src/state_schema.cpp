@@ -57,6 +57,18 @@ CREATE TABLE plan_steps (
 );
 CREATE INDEX plan_steps_state ON plan_steps(state);
 )sql",
+    // 2: the images berthd knows, with what the image store does not keep: when berthd last gave
+    // an image a name, and when a container was last created from it.
+    R"sql(
+CREATE TABLE images (
+    id            TEXT PRIMARY KEY,
+    names         TEXT NOT NULL DEFAULT '[]',
+    created       TEXT NOT NULL DEFAULT '',
+    size          INTEGER NOT NULL DEFAULT 0,
+    last_tag_time TEXT NOT NULL DEFAULT '',
+    last_used     INTEGER NOT NULL DEFAULT 0
+);
+)sql",
 };
 
 Result<void> apply(SqliteDb& db, int version) {

@@ -111,9 +111,9 @@ std::optional<std::uint64_t> parse_stat_start_time(std::string_view stat) {
     return v;
 }
 
-Result<std::string> read_text_file(const std::string& path) {
-    int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return errno_error("open " + path, errno);
+namespace {
+
+Result<std::string> read_all(int fd, const char* path) {
     std::string out;
     char buf[4096];
     for (;;) {
@@ -122,13 +122,27 @@ Result<std::string> read_text_file(const std::string& path) {
         if (n < 0) {
             int err = errno;
             close(fd);
-            return errno_error("read " + path, err);
+            return errno_error(std::string("read ") + path, err);
         }
         if (n == 0) break;
         out.append(buf, static_cast<std::size_t>(n));
     }
     close(fd);
     return out;
+}
+
+}  // namespace
+
+Result<std::string> read_text_file(const std::string& path) {
+    int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return errno_error("open " + path, errno);
+    return read_all(fd, path.c_str());
+}
+
+Result<std::string> read_text_file_at(int dir_fd, const char* name) {
+    int fd = openat(dir_fd, name, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return errno_error(std::string("open ") + name, errno);
+    return read_all(fd, name);
 }
 
 std::optional<std::uint64_t> process_start_time(pid_t pid) {

@@ -6,6 +6,8 @@
 
 #include <cerrno>
 
+#include "common/sha256.hpp"
+
 namespace berth::images {
 
 struct Sha256::Impl {
@@ -35,10 +37,10 @@ std::string Sha256::digest() {
     return out;
 }
 
+// In-memory documents (configs, manifests, chain ids) are small: common's SHA-256 spares the
+// daemon OpenSSL's provider, which only the layer streams above need.
 std::string sha256_digest(std::string_view data) {
-    Sha256 h;
-    h.update(data);
-    return h.digest();
+    return "sha256:" + sha256_hex(data);
 }
 
 bool valid_digest(std::string_view d) {

@@ -1,6 +1,7 @@
-# The image commands through berthd (no --data-root): images, import --change, inspect, tag, rm
+# The image commands through berthd (no --data-root): image ls, import --change, inspect, tag, rm
 # refused while a container holds the image, save/rm/load round trip, prune once the container is
-# gone. Names with '/' and ':' travel percent-encoded in the path.
+# gone; `images` in a project lists its containers' images as docker compose does, and outside
+# one the store's. Names with '/' and ':' travel percent-encoded in the path.
 source "$(dirname "$0")/lib.bash"
 
 project imgs <<'YAML'
@@ -11,11 +12,16 @@ services:
     command: ["sleep", "1000"]
 YAML
 
-t "images lists busybox"
+t "image ls lists busybox"
+b_ok image ls
+expect_match "$OUT" $'(^|\n)busybox +latest +[0-9a-f]{12} ' "berth image ls"
+b_ok image ls -q
+expect_match "$OUT" '^[0-9a-f]{12}$' "berth image ls -q"
 b_ok images
-expect_match "$OUT" $'(^|\n)busybox +latest +[0-9a-f]{12} ' "berth images"
-b_ok images -q
-expect_match "$OUT" '^[0-9a-f]{12}$' "berth images -q"
+expect_match "$OUT" '^CONTAINER +REPOSITORY +TAG +PLATFORM +IMAGE ID +SIZE +CREATED$' \
+    "images in a project with no containers yet"
+PROJECT_DIR='' b_ok images
+expect_match "$OUT" $'(^|\n)busybox +latest +[0-9a-f]{12} ' "images outside a project: the store's"
 
 t "import with --change, then inspect"
 mkdir -p "$T/tiny/etc"
@@ -37,9 +43,9 @@ expect_match "$(<"$T/.out")" '^sha256:[0-9a-f]{64}$' "import from stdin prints t
 
 t "tag"
 b_ok image tag tiny:1 example.com/team/tiny:2
-b_ok images
-expect_match "$OUT" $'(^|\n)tiny +1 +'"${tiny_id:7:12}" "images lists tiny:1"
-expect_match "$OUT" $'(^|\n)example.com/team/tiny +2 +'"${tiny_id:7:12}" "images lists the new name"
+b_ok image ls
+expect_match "$OUT" $'(^|\n)tiny +1 +'"${tiny_id:7:12}" "image ls lists tiny:1"
+expect_match "$OUT" $'(^|\n)example.com/team/tiny +2 +'"${tiny_id:7:12}" "image ls lists the new name"
 b_ok image inspect example.com/team/tiny:2
 expect_eq "$(jq -r '.[0].Id' <<<"$OUT")" "$tiny_id" "inspect by a name with / and :"
 
@@ -54,12 +60,24 @@ wait_until 30 state_is app running || fail "app never ran"
 app_id=$(container_id app)
 track_monitors
 b_ok image inspect busybox
-busybox_short=$(jq -r '.[0].Id' <<<"$OUT" | cut -c8-19)
+busybox_full=$(jq -r '.[0].Id' <<<"$OUT")
+busybox_short=${busybox_full:7:12}
+b_ok images
+expect_match "$OUT" $'\nimgs-app-1 +busybox +latest +linux/amd64 +'"$busybox_short"' +[0-9.]+[kM]?B +[^ ].* ago$' \
+    "images lists the project's container and its image"
+b_ok images -q
+expect_eq "$OUT" "${busybox_full:7}" "images -q: the full id, once"
+b_ok images --format json
+expect_eq "$(jq -r '.[0].ContainerName + " " + .[0].ID + " " + .[0].Repository + ":" + .[0].Tag' <<<"$OUT")" \
+    "imgs-app-1 $busybox_full busybox:latest" "images --format json"
+b images nosuch
+expect_rc 1
+expect_eq "$ERR" "berth: no such service: nosuch" "images of an unknown service"
 b image rm busybox
 expect_rc 1
 expect_eq "$ERR" "Error: conflict: unable to remove repository reference \"busybox\" (must force) - container ${app_id:0:12} is using its referenced image $busybox_short" \
     "the lease conflict, verbatim"
-b_ok images
+b_ok image ls
 expect_match "$OUT" $'(^|\n)busybox +latest ' "busybox is still listed"
 
 t "save, rm, load"
@@ -94,7 +112,7 @@ expect_lacks "$OUT" "Deleted: sha256:$busybox_short" "prune keeps the leased ima
 b_ok down
 b_ok image prune
 expect_contains "$OUT" "Deleted: sha256:$busybox_short" "prune deletes busybox's config blob"
-b_ok images
+b_ok image ls
 expect_lacks "$OUT" "busybox" "busybox is gone"
 
 t "--storage-driver needs --data-root"

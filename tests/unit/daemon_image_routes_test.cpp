@@ -70,6 +70,10 @@ class ImageRoutes : public ::testing::Test {
         auto store = images::Store::open({root_, "vfs"});
         ASSERT_TRUE(store) << store.error().message();
         ctx_.store = std::make_unique<images::Store>(std::move(store).value());
+        // The routes keep the state's image rows in step with the store.
+        auto db = StateDb::open(root_ + "/berth.db");
+        ASSERT_TRUE(db) << db.error().message();
+        ctx_.db = std::move(db).value();
         add_image_routes(router_, ctx_);
     }
     void TearDown() override { std::filesystem::remove_all(root_); }
@@ -118,6 +122,13 @@ TEST_F(ImageRoutes, ImportInspectTagListSave) {
     EXPECT_EQ(list[0]["ID"], id);
     EXPECT_GT(list[0]["Size"].get<std::uint64_t>(), 0u);
     EXPECT_FALSE(list[0]["Created"].get<std::string>().empty());
+    // berthd saw the image get names, and keeps when in its state.
+    EXPECT_FALSE(list[0]["LastTagTime"].get<std::string>().empty());
+    auto rows = ctx_.db->images();
+    ASSERT_TRUE(rows) << rows.error().message();
+    ASSERT_EQ(rows->size(), 1u);
+    EXPECT_EQ((*rows)[0].id, id);
+    EXPECT_EQ((*rows)[0].names.size(), 2u);
 
     auto save = call("GET", "/v1/images/get?names=tiny:2");
     EXPECT_EQ(save.status, 200);
@@ -148,6 +159,10 @@ TEST_F(ImageRoutes, RmRefusedWhileLeasedThenSaveRmLoadRoundTrips) {
     EXPECT_EQ(lines[0], "Untagged: tiny:1");
     EXPECT_NE(std::find(lines.begin(), lines.end(), "Deleted: " + id), lines.end()) << rm.body;
     EXPECT_EQ(call("GET", "/v1/images/tiny%3A1/json").status, 404);
+    // The route that removed it also dropped its row from the state.
+    auto rows = ctx_.db->images();
+    ASSERT_TRUE(rows);
+    EXPECT_TRUE(rows->empty());
 
     auto load = call("POST", "/v1/images/load", archive);
     ASSERT_EQ(load.status, 200) << load.body;

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "daemon/state.hpp"
+#include "state_schema.hpp"
 
 namespace berth::daemon {
 namespace {
@@ -80,10 +81,39 @@ StepRecord step(std::string target, int seq) {
 TEST_F(StateDbTest, MigratesAnEmptyFileToTheCurrentSchema) {
     auto db = open_ok();
     ASSERT_NE(db, nullptr);
-    EXPECT_EQ(db->schema_version(), 1);
+    EXPECT_EQ(db->schema_version(), state_schema_version());
     auto none = db->projects();
     ASSERT_TRUE(none.ok()) << none.error().message();
     EXPECT_TRUE(none->empty());
+}
+
+ImageRecord image(std::string id, std::vector<std::string> names) {
+    return {std::move(id), std::move(names), "2026-01-01T00:00:00Z", 4261000, "", 0};
+}
+
+TEST_F(StateDbTest, ImagesFollowTheStoreAndKeepWhatOnlyTheDaemonKnows) {
+    auto db = open_ok();
+    ASSERT_NE(db, nullptr);
+    ASSERT_TRUE(db->sync_images({image("sha256:a", {"docker.io/library/busybox:latest"}),
+                                 image("sha256:b", {})})
+                    .ok());
+    auto first = db->images();
+    ASSERT_TRUE(first.ok()) << first.error().message();
+    ASSERT_EQ(first->size(), 2u);
+    EXPECT_EQ((*first)[0].id, "sha256:a");
+    EXPECT_EQ((*first)[0].size, 4261000u);
+    EXPECT_FALSE((*first)[0].last_tag_time.empty());  // a name it did not have before
+    EXPECT_TRUE((*first)[1].last_tag_time.empty());   // untagged
+    EXPECT_EQ((*first)[0].last_used, 0);
+
+    ASSERT_TRUE(db->touch_image("sha256:a").ok());
+    // b is gone from the store; a keeps its last use and, with no new name, its tag time.
+    ASSERT_TRUE(db->sync_images({image("sha256:a", {"docker.io/library/busybox:latest"})}).ok());
+    auto second = db->images();
+    ASSERT_TRUE(second.ok());
+    ASSERT_EQ(second->size(), 1u);
+    EXPECT_GT((*second)[0].last_used, 0);
+    EXPECT_EQ((*second)[0].last_tag_time, (*first)[0].last_tag_time);
 }
 
 TEST_F(StateDbTest, UsesWriteAheadLogging) {
@@ -100,7 +130,9 @@ TEST_F(StateDbTest, RefusesANewerSchemaNamingBothVersions) {
     ASSERT_FALSE(db.ok());
     EXPECT_NE(db.error().message().find("schema version 7"), std::string::npos)
         << db.error().message();
-    EXPECT_NE(db.error().message().find("version 1"), std::string::npos) << db.error().message();
+    EXPECT_NE(db.error().message().find("version " + std::to_string(state_schema_version())),
+              std::string::npos)
+        << db.error().message();
     EXPECT_NE(db.error().message().find(path_), std::string::npos) << db.error().message();
 }
 
@@ -248,7 +280,7 @@ TEST_F(StateDbTest, ReopeningKeepsData) {
     }
     auto db = open_ok();
     ASSERT_NE(db, nullptr);
-    EXPECT_EQ(db->schema_version(), 1);
+    EXPECT_EQ(db->schema_version(), state_schema_version());
     auto p = db->project("shop");
     ASSERT_TRUE(p.ok() && p->has_value());
     EXPECT_EQ((*p)->config_files, std::vector<std::string>{"c.yaml"});

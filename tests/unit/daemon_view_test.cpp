@@ -81,6 +81,30 @@ TEST(ContainerJson, LongCommandIsCut) {
     EXPECT_EQ(j["Status"], "Created");
 }
 
+// The row is written by hand, not through a json tree: quotes, backslashes and control
+// characters from labels and commands must still come out as valid JSON, and every row of a
+// reply must parse on its own.
+TEST(ContainerJson, EscapesWhatUsersWrite) {
+    auto c = record();
+    c.command = {"echo", "\"hi\"\\\n\x01"};
+    c.labels["note"] = "tab\there \"quoted\" back\\slash é";
+    ContainerStatus st;
+    auto j = nlohmann::json::parse(container_json(c, st, c.created));
+    EXPECT_EQ(j["Labels"]["note"], "tab\there \"quoted\" back\\slash é");
+    EXPECT_EQ(j["Command"], "\"echo \"hi\"\\\n\x01\"");
+    EXPECT_EQ(j["Names"], nlohmann::json::array({"demo-web-1"}));
+    EXPECT_EQ(j["OneOff"], false);
+    EXPECT_EQ(j["Number"], 1);
+    std::string two;
+    append_container_json(two, c, st, c.created);
+    two += ',';
+    append_container_json(two, record(), st, c.created, "healthy");
+    auto both = nlohmann::json::parse("[" + two + "]");
+    ASSERT_EQ(both.size(), 2u);
+    EXPECT_EQ(both[1]["Health"], "healthy");
+    EXPECT_EQ(both[1]["Status"], "Created (healthy)");
+}
+
 TEST(ProjectStatus, CountsStatesInOrder) {
     ContainerStatus run, ex;
     run.state = ContainerRunState::Running;

@@ -1,5 +1,6 @@
 // berthd's state in SQLite (WAL, schema migrations) under <data-root>/berth.db: projects with
-// their normalized model, containers with their labels, the events log and the steps of plans.
+// their normalized model, containers with their labels, the images, the events log and the steps
+// of plans.
 // A container's run state (running, exited, its pid) is not stored here: it lives in the engine's
 // container folder, written by its monitor, so it stays right while berthd is down.
 // Thread-safe: one connection behind a mutex (statements are short).
@@ -31,11 +32,21 @@ struct ContainerRecord {
     int number = 1;
     bool oneoff = false;
     std::string config_hash;
-    std::string image;     // as written in the service ("busybox")
-    std::string image_id;  // sha256:...
-    std::vector<std::string> command;  // what runs (entrypoint + cmd), for ps
+    std::string image;                          // as written in the service ("busybox")
+    std::string image_id;                       // sha256:...
+    std::vector<std::string> command;           // what runs (entrypoint + cmd), for ps
     std::map<std::string, std::string> labels;  // berth.* and the service's labels
-    std::int64_t created = 0;  // unix seconds
+    std::int64_t created = 0;                   // unix seconds
+};
+
+// An image of the store, as berthd last saw it (sync_images), and what only berthd knows of it.
+struct ImageRecord {
+    std::string id;                  // sha256:...
+    std::vector<std::string> names;  // full references, sorted
+    std::string created;             // RFC 3339, from the image's config
+    std::uint64_t size = 0;
+    std::string last_tag_time;   // RFC 3339: when berthd saw a name of it first; "" if it had none
+    std::int64_t last_used = 0;  // unix seconds: the last container created from it; 0 = never
 };
 
 struct EventRecord {
@@ -82,6 +93,12 @@ class StateDb {
     // project "" = all; sorted by service, then number.
     Result<std::vector<ContainerRecord>> containers(const std::string& project);
     Result<void> remove_container(const std::string& id);
+
+    // Makes the image rows the store's listing: rows of images gone are dropped, last_used is
+    // kept, and an image with a name it did not have before gets last_tag_time = now.
+    Result<void> sync_images(const std::vector<ImageRecord>& listing);
+    Result<std::vector<ImageRecord>> images();        // sorted by id
+    Result<void> touch_image(const std::string& id);  // last_used = now
 
     // Appends and returns the event with its seq.
     Result<EventRecord> add_event(EventRecord e);

@@ -16,10 +16,14 @@
 namespace berth::engine {
 
 struct ContainerPaths {
+    static constexpr const char* kConfig = "config.json";
+    static constexpr const char* kState = "state.json";
+    static constexpr const char* kExit = "exit.json";
+
     std::string dir;  // <root>/<id>
-    std::string config() const { return dir + "/config.json"; }
-    std::string state() const { return dir + "/state.json"; }
-    std::string exit_record() const { return dir + "/exit.json"; }
+    std::string config() const { return dir + "/" + kConfig; }
+    std::string state() const { return dir + "/" + kState; }
+    std::string exit_record() const { return dir + "/" + kExit; }
     std::string log() const { return dir + "/ctr.log"; }
     std::string attach() const { return dir + "/attach.sock"; }
     // Created by `stop` just before it sends SIGKILL, read by the monitor for the exit record.
@@ -61,6 +65,9 @@ Result<void> write_file_atomic(const std::string& path, const std::string& text)
 
 // The whole file with plain read(2) (procfs files report size 0; no iostreams in the monitor).
 Result<std::string> read_text_file(const std::string& path);
+// The same for `name` inside an open folder: a status read of hundreds of containers walks each
+// long container path once, not once per file.
+Result<std::string> read_text_file_at(int dir_fd, const char* name);
 
 // Field 22 (starttime, in clock ticks since boot) of a /proc/<pid>/stat text; the command name in
 // field 2 may hold spaces and parentheses, so fields are counted after its last ')'.

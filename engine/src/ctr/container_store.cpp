@@ -73,15 +73,24 @@ Status derive_status(const Container& c) {
     return Status::Created;
 }
 
+// The folder is opened once and its files read relative to it: `ps` reads three files of each of
+// hundreds of containers, and each full path costs a walk of every component.
 Result<Container> load_folder(const std::string& root, const std::string& id, bool with_options) {
     if (auto r = validate_id(id); !r) return r.error();
     Container c;
     c.id = id;
     c.paths.dir = root + "/" + id;
+    int dir = ::open(c.paths.dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (dir < 0) return Error("no such container: " + id);
+    struct Closer {
+        int fd;
+        ~Closer() { ::close(fd); }
+    } closer{dir};
     if (!with_options) {
-        if (::access(c.paths.config().c_str(), F_OK) != 0) return Error("no such container: " + id);
+        if (::faccessat(dir, ContainerPaths::kConfig, F_OK, 0) != 0)
+            return Error("no such container: " + id);
     } else {
-        auto config = read_text_file(c.paths.config());
+        auto config = read_text_file_at(dir, ContainerPaths::kConfig);
         if (!config) return Error("no such container: " + id);
         auto args = decode_config(*config);
         if (!args) return args.error();
@@ -89,11 +98,11 @@ Result<Container> load_folder(const std::string& root, const std::string& id, bo
         if (!opts) return opts.error().context("stored options of " + id);
         c.options = std::move(*opts);
     }
-    if (auto text = read_text_file(c.paths.state()); text) {
+    if (auto text = read_text_file_at(dir, ContainerPaths::kState); text) {
         auto st = decode_state(*text);
         if (st) c.state = std::move(*st);
     }
-    if (auto text = read_text_file(c.paths.exit_record()); text) {
+    if (auto text = read_text_file_at(dir, ContainerPaths::kExit); text) {
         auto ex = decode_exit(*text);
         if (ex) c.exit = std::move(*ex);
     }

@@ -48,22 +48,34 @@ std::size_t id_width(const std::vector<ProgressItem>& items) {
     return w;
 }
 
+// The name, padded so statuses line up, and cut first when the room is short, so the status
+// stays in sight; the text (a reason, an error) is what gets cut after that.
+std::string item_body(const ProgressItem& item, std::size_t pad_to, std::size_t room) {
+    std::string status = "  " + item.status;
+    std::size_t id_room = room > columns(status) + 8 ? room - columns(status) : room;
+    std::string id = fit(item.id, id_room);
+    std::size_t id_cols = columns(id);
+    std::size_t pad = std::min(pad_to, id_room);
+    std::string body = id + std::string(pad > id_cols ? pad - id_cols : 0, ' ') + status;
+    std::size_t used = columns(body);
+    if (!item.text.empty() && used + 3 < room) body += fit("  " + item.text, room - used);
+    return fit(body, room);
+}
+
 // " ✔ Container demo-web-1  Started        0.3s": the status column lines up across resources
 // and the timer is right-aligned one column short of the edge.
 std::string item_line(const ProgressItem& item, std::size_t pad_to, double now, std::size_t avail,
                       bool color) {
-    std::string body = item.id + std::string(pad_to - columns(item.id), ' ') + "  " + item.status;
-    if (!item.text.empty()) body += "  " + item.text;
-    std::string mark = mark_of(item, now, color);
     constexpr std::size_t kPrefix = 3;  // " ✔ "
     if (avail <= kPrefix) return "";
+    std::string mark = mark_of(item, now, color);
     std::string timer = timer_of(item, now);
     // The timer goes first when the line is too narrow for it and a few columns of the name.
     if (avail < kPrefix + 8 + 1 + timer.size()) {
-        return " " + mark + " " + fit(body, avail - kPrefix);
+        return " " + mark + " " + item_body(item, pad_to, avail - kPrefix);
     }
     std::size_t room = avail - kPrefix - 1 - timer.size();
-    std::string left = fit(body, room);
+    std::string left = item_body(item, pad_to, room);
     left += std::string(room - columns(left), ' ');
     return " " + mark + " " + left + " " + paint(timer, "34", color);
 }
@@ -124,7 +136,9 @@ std::vector<std::string> render_frame(const ProgressModel& model, double now,
     // its newest resources, since cursor-up stops at the top row.
     std::size_t rows = style.height > 2 ? static_cast<std::size_t>(style.height - 2) : 0;
     std::size_t first = items.size() > rows ? items.size() - rows : 0;
-    std::size_t pad_to = id_width(items);
+    // One long name must not push every status off a narrow screen: the status column stays
+    // within reach of the timer.
+    std::size_t pad_to = std::min(id_width(items), avail > 25 ? avail - 25 : 0);
     for (std::size_t i = first; i < items.size(); ++i) {
         lines.push_back(item_line(items[i], pad_to, now, avail, style.color));
     }

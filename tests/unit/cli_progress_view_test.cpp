@@ -88,9 +88,26 @@ TEST(CliProgressView, LongLinesAreCutToTheWidth) {
         }
     }
     auto lines = render_frame(m, 0.5, {.width = 40});
-    EXPECT_EQ(lines[1], " ⠴ Container a-very-long-project-… 0.5s");
+    EXPECT_EQ(lines[1], " ⠴ Container a-very-lon…  Recreate 0.5s");
+    EXPECT_EQ(render_frame(m, 0.5, {.width = 60})[1],
+              " ⠴ Container a-very-long-project-name-with-…  Recreate 0.5s");
     // Too narrow for the timer: the name keeps the room.
     EXPECT_EQ(render_frame(m, 0.5, {.width = 12})[1], " ⠴ Contain…");
+}
+
+TEST(CliProgressView, TextIsCutBeforeTheStatus) {
+    ProgressModel m;
+    m.apply("Container s-web-1", "Error", "exec: \"nope\": executable file not found in $PATH", 0);
+    EXPECT_EQ(render_frame(m, 0, {.width = 50})[1],
+              " ✘ Container s-web-1  Error  exec: \"nope\": … 0.0s");
+}
+
+TEST(CliProgressView, ALongNameDoesNotPushOtherStatusesOff) {
+    ProgressModel m;
+    m.apply("Container p-a-service-with-a-name-longer-than-the-screen-1", "Started", "", 0);
+    m.apply("Container p-b-1", "Started", "", 0);
+    auto lines = render_frame(m, 0, {.width = 60});
+    EXPECT_EQ(lines[2], " ✔ Container p-b-1                     Started         0.0s");
 }
 
 TEST(CliProgressView, ColourIsNotCountedAsWidth) {

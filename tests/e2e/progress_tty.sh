@@ -65,13 +65,15 @@ screen() {
 }
 
 # The checks every replayed frame must pass: no wrapped or over-wide line, nothing unknown, no
-# escape fragment left on the screen.
+# escape fragment left on the screen. With "frame-only", long lines that are not part of the
+# frame (a warning, the error message) may wrap, as any text on a terminal does.
 expect_clean_screen() {
-    local what=$1 l
-    expect_eq "$WRAPS" 0 "$what: lines that wrapped past column $COLS"
+    local what=$1 scope=${2:-all} l
+    [[ $scope == frame-only ]] || expect_eq "$WRAPS" 0 "$what: lines that wrapped past column $COLS"
     expect_eq "$UNKNOWN" "" "$what: escape sequences the view should not send"
     while IFS= read -r l; do
-        (($(printf '%s' "$l" | wc -m) < COLS)) || fail "$what: line wider than $((COLS - 1)): [$l]"
+        [[ $scope == frame-only && ! $l =~ ^(\[\+\]|\ [✔✘]) ]] ||
+            (($(printf '%s' "$l" | wc -m) < COLS)) || fail "$what: line wider than $((COLS - 1)): [$l]"
         [[ $l != *$'\e'* && $l != *'[K'* && $l != *'[?25'* && ! $l =~ \[[0-9]+A ]] ||
             fail "$what: escape fragment left: [$(cat -v <<<"$l")]"
     done <<<"$SCREEN"
@@ -158,5 +160,37 @@ b_ok --progress quiet down
 expect_eq "$ERR" "" "--progress quiet prints nothing"
 ps_json -a
 expect_eq "$(ps_count)" 0 "containers after down"
+
+t "a warning and an error on a terminal stay readable"
+b_ok up -d
+cp "$PROJECT_DIR/compose.yaml" "$T/compose.full.yaml"
+cat >"$PROJECT_DIR/compose.yaml" <<'YAML'
+services:
+  alpha:
+    image: busybox:latest
+    network_mode: none
+    init: true
+    command: ["sleep", "1000"]
+  bad:
+    image: busybox:latest
+    network_mode: none
+    command: ["/no/such/binary"]
+YAML
+on_tty bad -- up -d
+expect_fail
+screen bad
+expect_clean_screen "warning and error" frame-only
+warn=$(grep -n '^WARN\[[0-9]*\] Found orphan containers' <<<"$SCREEN" || true)
+expect_eq "$(wc -l <<<"$warn")" 1 "the orphan warning, once"
+header=$(grep -n '^\[+\] Running' <<<"$SCREEN" || true)
+expect_eq "$(wc -l <<<"$header")" 1 "one header on the screen"
+((${warn%%:*} < ${header%%:*})) 2>/dev/null || fail "the warning is not above the frame: [$SCREEN]"
+expect_match "$SCREEN" ' ✘ Container ptty-bad-1  +Error' "the failed container is marked"
+after_frame=$(sed -n '/ ✘ Container ptty-bad-1/,$p' <<<"$SCREEN" | tr -d '\n')
+expect_match "$after_frame" 'berth: start container ptty-bad-1.*no/such/binary' \
+    "the whole error follows the frame"
+b_ok down --remove-orphans
+ps_json -a
+expect_eq "$(ps_count)" 0 "containers after down --remove-orphans"
 
 finish

@@ -1,6 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <mutex>
 #include <sstream>
+#include <thread>
 
 #include "progress.hpp"
 #include "progress_view.hpp"
@@ -170,6 +173,65 @@ TEST(CliProgressView, TtyViewDrawsOnChangeAndOnceAtTheEnd) {
     std::string final_frame =
         "\r[+] Running 1/1\033[K\n\r ✔ Container v-a-1  Started        0.3s\033[K\n";
     EXPECT_TRUE(s.ends_with(final_frame + "\033[?25h")) << s;
+}
+
+namespace {
+
+// An ostream whose text can be read while another thread writes to it.
+class LockedBuf : public std::stringbuf {
+  public:
+    std::string text() {
+        std::lock_guard lock(mu_);
+        return str();
+    }
+
+  protected:
+    int sync() override { return 0; }
+    std::streamsize xsputn(const char* s, std::streamsize n) override {
+        std::lock_guard lock(mu_);
+        return std::stringbuf::xsputn(s, n);
+    }
+    int_type overflow(int_type c) override {
+        std::lock_guard lock(mu_);
+        return std::stringbuf::overflow(c);
+    }
+
+  private:
+    // stringbuf's xsputn calls overflow, under the same lock.
+    std::recursive_mutex mu_;
+};
+
+std::size_t count(const std::string& text, const std::string& what) {
+    std::size_t n = 0;
+    for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+    return n;
+}
+
+}  // namespace
+
+TEST(CliProgressView, TickerRedrawsWhileInProgress) {
+    LockedBuf buf;
+    std::ostream out(&buf);
+    TtyProgress view(
+        out,
+        [] {
+            return TermSize{60, 24};
+        },
+        steady_seconds, false);
+    view.event("Container k-a-1", "Starting", "");
+    view.start_ticker();
+    // Without further events, the frame is drawn again and again (the spinner and clock move).
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (count(buf.text(), "[+] Running 0/1") < 4 &&
+           std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    EXPECT_GE(count(buf.text(), "[+] Running 0/1"), 4u);
+    view.event("Container k-a-1", "Started", "");
+    view.finish();
+    std::string final_text = buf.text();
+    EXPECT_EQ(count(final_text, "[+] Running 1/1"), 2u);  // on the change, and the final frame
+    EXPECT_TRUE(final_text.ends_with("\033[K\n\033[?25h"));
 }
 
 TEST(CliProgressView, ModesFromProgressAndAnsi) {

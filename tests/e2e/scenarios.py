@@ -379,7 +379,7 @@ def run_scenario(name, steps):
     try:
         substitute(folder)
     except yaml.YAMLError as e:
-        return ["the compose file does not parse: %s" % e]
+        return ["the compose file does not parse: %s" % e], False
     exp = up_expectations(steps, project)
     replayed = exp is not None
     if exp is None:
@@ -408,7 +408,10 @@ def run_scenario(name, steps):
     left = container_folders()
     if left:
         problems.append("container folders left after down: %s" % left)
-    return problems
+    rc, out = berth(["ls", "-a"], folder)
+    if rc != 0 or re.search(r"^%s\s" % re.escape(project), out, re.M):
+        problems.append("ls -a after down (status %d) still lists the project: %s" % (rc, out))
+    return problems, replayed
 
 
 def main():
@@ -422,15 +425,16 @@ def main():
     started = time.monotonic()
     for name in names:
         t0 = time.monotonic()
-        problems = run_scenario(name, scenarios.get(name, []))
+        problems, replayed = run_scenario(name, scenarios.get(name, []))
         took = time.monotonic() - t0
+        how = "upstream up -d step" if replayed else "up -d, every service created"
         if not problems:
             passed += 1
             if name in MISSES:
-                print("PASS %s (%.1fs), listed as a miss (take it off MISSES): %s" % (
-                    name, took, MISSES[name]))
+                print("PASS %s (%s, %.1fs), listed as a miss (take it off MISSES): %s" % (
+                    name, how, took, MISSES[name]))
             else:
-                print("PASS %s (%.1fs)" % (name, took))
+                print("PASS %s (%s, %.1fs)" % (name, how, took))
         elif name in MISSES:
             print("MISS %s: %s" % (name, MISSES[name]))
             print("     " + "; ".join(problems)[:600])

@@ -234,6 +234,33 @@ TEST(CliProgressView, TickerRedrawsWhileInProgress) {
     EXPECT_TRUE(final_text.ends_with("\033[K\n\033[?25h"));
 }
 
+TEST(CliProgressView, PrinterFeedsTheViewInTtyMode) {
+    std::ostringstream out;
+    double now = 0;
+    TtyProgress view(
+        out,
+        [] {
+            return TermSize{50, 24};
+        },
+        [&] { return now; }, false);
+    ProgressPrinter printer(ProgressMode::Tty, out, nullptr, &view);
+    printer.line(R"({"type":"progress","resource":"Container p-a-1","status":"Creating"})");
+    now = 0.2;
+    printer.line(R"({"type":"warning","text":"careful"})");
+    printer.line(R"({"type":"progress","resource":"Container p-a-1","status":"Created"})");
+    printer.line(R"({"type":"result","ok":true,"exit_code":0})");
+    view.finish();
+    std::string s = out.str();
+    // The warning goes above the frame: up over the frame, cleared, then the frame again.
+    EXPECT_NE(s.find("\033[2A\r\033[JWARN[0000] careful\n\033[?25l\r[+] Running 0/1"),
+              std::string::npos)
+        << s;
+    EXPECT_TRUE(s.ends_with(" ✔ Container p-a-1  Created                  0.2s\033[K\n\033[?25h"))
+        << s;
+    EXPECT_TRUE(printer.result().seen);
+    EXPECT_EQ(printer.result().exit_status(), 0);
+}
+
 TEST(CliProgressView, ModesFromProgressAndAnsi) {
     EXPECT_EQ(*choose_progress_mode("auto", "auto", true), ProgressMode::Tty);
     EXPECT_EQ(*choose_progress_mode("auto", "auto", false), ProgressMode::Plain);

@@ -2,7 +2,8 @@
 """Replays docker compose's e2e scenario projects (../shared/conformance/docker-compose-e2e) on
 berth. Run by scenarios.sh, which provides the daemon; see that file for the environment.
 
-Each project of testdata/ that needs no image build is copied, its images replaced by the local
+Each project of testdata/ (one per SCENARIOS.md entry) and of fixtures/ (the older tests' projects,
+LEGACY-TESTS.md) that needs no image build is copied, its images replaced by the local
 busybox:latest, and every service without a network gets `network_mode: none` (berth has no
 bridge networks yet). Then, for each scenario not listed in MISSES:
 
@@ -45,6 +46,9 @@ SCALE = "up --scale is not supported yet"
 HOOKS = "lifecycle hooks (pre_start, post_start, pre_stop) are not supported yet"
 WAIT_HOOKS = "up --wait and pre_start hooks are not supported yet"
 PROVIDER = "provider services (a plugin instead of an image) are not supported"
+UNUSED_ENV_FILE = ("ps and down load every service and fail on the missing env_file of one that "
+                   "was not started; docker compose checks env files only for the services it "
+                   "acts on (TestUnusedMissingEnvFile)")
 MISSES = {
     "TestCascadeFail": COMPLETED,
     "TestCascadeStop": COMPLETED,
@@ -111,6 +115,20 @@ MISSES = {
     "TestUpWaitTimeout": WAIT,
     "TestUpWithDependencyExit": HEALTHY,
     "TestUpWithDependencyNotRequired": HEALTHY,
+    "fixtures/cascade": COMPLETED,
+    "fixtures/env_file": UNUSED_ENV_FILE,
+    "fixtures/network-recreate": BRIDGE,
+    "fixtures/network-test": BRIDGE,
+    "fixtures/project-volume-bind-test": "named volumes are not supported yet",
+    "fixtures/ps-test": PORTS,
+    "fixtures/run-test": "no compose file at its top: its test runs `run` with -f piped-test.yaml",
+    "fixtures/sentences": PORTS,
+}
+
+# The legacy fixtures have no SCENARIOS.md entry; where their test (LEGACY-TESTS.md) starts only
+# some services, so does the replay.
+FIXTURE_UP = {
+    "fixtures/env_file": ["up", "-d", "serviceA"],
 }
 
 # What a listed miss's failure must show, so the table stays true: a miss failing for another
@@ -126,6 +144,7 @@ EVIDENCE = {
     HOOKS: r"(pre_start|post_start|pre_stop) is not supported",
     WAIT_HOOKS: r"(--wait|pre_start) is not supported",
     PROVIDER: r"has no image",
+    UNUSED_ENV_FILE: r"env file /doesnotexist/\.env not found",
     "models are not supported yet": r"models is not supported",
     "configs are not supported yet": r"configs is not supported",
     "configs and secrets are not supported yet": r"(configs|secrets) is not supported",
@@ -381,9 +400,18 @@ def state_problems(exp, project, cwd, services):
         time.sleep(0.1)
 
 
+COMPOSE_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml")
+
+
 def default_services(folder):
     """The services `up -d` starts by default: no profile, replicas other than 0."""
-    doc = yaml.load(open(os.path.join(folder, "compose.yaml"), encoding="utf-8"), Loader=IgnoreTags)
+    path = next((os.path.join(folder, n) for n in COMPOSE_NAMES
+                 if os.path.exists(os.path.join(folder, n))), None)
+    if path is None:
+        # COMPOSE_FILE from the project's .env names it: the loader knows.
+        rc, out = berth(["config", "--services"], folder)
+        return out.split() if rc == 0 else ["(config --services failed: %s)" % out.strip()]
+    doc = yaml.load(open(path, encoding="utf-8"), Loader=IgnoreTags)
     out = []
     for name, svc in (doc.get("services") or {}).items():
         svc = svc or {}
@@ -400,10 +428,21 @@ def container_folders():
     return sorted(os.listdir(folder)) if os.path.isdir(folder) else []
 
 
+def source_folder(name):
+    """testdata/<TestName> for a scenario, fixtures/<name> for a legacy fixture project."""
+    return os.path.join(CORPUS, name if name.startswith("fixtures/") else "testdata/" + name)
+
+
+def project_name(name):
+    if name.startswith("fixtures/"):
+        return "scn-fx-" + re.sub(r"[^a-z0-9-]", "-", name[len("fixtures/"):].lower())
+    return "scn-" + name[len("Test"):].lower()
+
+
 def run_scenario(name, steps):
-    project = "scn-" + name[len("Test"):].lower()
+    project = project_name(name)
     folder = os.path.join(WORK, name)
-    shutil.copytree(os.path.join(CORPUS, "testdata", name), folder)
+    shutil.copytree(source_folder(name), folder)
     try:
         substitute(folder)
     except yaml.YAMLError as e:
@@ -411,9 +450,10 @@ def run_scenario(name, steps):
     exp = up_expectations(steps, project)
     replayed = exp is not None
     if exp is None:
-        exp = {"args": ["up", "-d"], "env": {}, "rc": 0, "contains": [], "lacks": [],
-               "states": {}, "absent": [], "scale": {}}
+        exp = {"args": FIXTURE_UP.get(name, ["up", "-d"]), "env": {}, "rc": 0, "contains": [],
+               "lacks": [], "states": {}, "absent": [], "scale": {}}
     problems = []
+    before = set(container_folders())
     rc, out = berth(["-p", project, "--progress", "plain"] + exp["args"], folder, exp["env"])
     if exp["rc"] is not None and rc != exp["rc"]:
         problems.append("%s exited %d, expected %d: %s" % (
@@ -430,10 +470,12 @@ def run_scenario(name, steps):
     rc, out = berth(["-p", project, "down", "-v", "-t", "0", "--remove-orphans"], folder, exp["env"])
     if rc != 0:
         problems.append("down exited %d: %s" % (rc, out.strip()[-400:]))
-    rows = containers(project, folder)
+        # By name, without the files, so that what is left does not spill into the next scenario.
+        berth(["-p", project, "down", "-v", "-t", "0", "--remove-orphans"], "/")
+    rows = containers(project, "/")
     if rows:
         problems.append("containers left after down: %s" % [r.get("Name") for r in rows])
-    left = container_folders()
+    left = sorted(set(container_folders()) - before)
     if left:
         problems.append("container folders left after down: %s" % left)
     rc, out = berth(["ls", "-a"], folder)
@@ -445,8 +487,9 @@ def run_scenario(name, steps):
 def main():
     scenarios = read_scenarios()
     os.makedirs(WORK, exist_ok=True)
-    names = sorted(d for d in os.listdir(os.path.join(CORPUS, "testdata"))
-                   if not needs_build(os.path.join(CORPUS, "testdata", d)))
+    names = sorted(os.listdir(os.path.join(CORPUS, "testdata")))
+    names += sorted("fixtures/" + d for d in os.listdir(os.path.join(CORPUS, "fixtures")))
+    names = [n for n in names if not needs_build(source_folder(n))]
     if ONLY:
         names = [n for n in names if re.search(ONLY, n)]
     passed, unexpected = 0, []

@@ -124,6 +124,19 @@ b --progress plain --ansi always up -d
 expect_rc 1
 expect_contains "$ERR" "can't use --progress plain while ANSI support is forced" "the message"
 
+t "--progress tty off a terminal: the view, 80 columns wide"
+b --progress tty up -d
+expect_rc 0
+printf '%s\n' "$ERR" >"$T/forced.raw"
+[[ $ERR =~ $'\e'\[[0-9]+A ]] || fail "--progress tty draws in place even off a terminal"
+saved_cols=$COLS
+COLS=80
+screen forced
+expect_clean_screen "forced tty"
+COLS=$saved_cols
+expect_match "$SCREEN" ' ✔ Container ptty-beta-with-a-rather-long-service-name-1  Running +[0-9]+\.[0-9]s' \
+    "80 columns hold the whole long name"
+
 t "down on a terminal"
 on_tty down -- down
 expect_rc 0

@@ -1,5 +1,6 @@
 // How the progress streams of `up`, `down`, `stop`... appear on stderr, as docker compose prints
-// them: one plain line per event, the objects themselves (json), or nothing (quiet).
+// them: a view redrawn in place on a terminal (tty), one plain line per event, one JSON object
+// per event (json), or nothing (quiet). docs/cli.md describes each.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -11,10 +12,24 @@
 
 namespace berth::cli {
 
-enum class ProgressMode { Plain, Json, Quiet };
+enum class ProgressMode { Tty, Plain, Json, Quiet };
 
-// auto, tty and plain all print plain lines: berth has no animated view.
+// For the verbs whose own output shares the terminal (attached `run`, `exec`): auto, tty and
+// plain print plain lines there.
 Result<ProgressMode> parse_progress_mode(const std::string& text);
+
+// docker compose's choice from --progress and --ansi: auto is the live view when stderr is a
+// terminal and ANSI is allowed; tty with --ansi never and plain with --ansi always are errors.
+Result<ProgressMode> choose_progress_mode(const std::string& progress, const std::string& ansi,
+                                          bool stderr_is_tty);
+
+// {"id":"Container demo-web-1","status":"Started","state":"done","time":"..."} (and "text" when
+// the event has one): one object per change in --progress json.
+std::string json_progress_line(const nlohmann::json& event);
+// {"level":"warning","msg":"...","time":"..."}, as docker compose's JSON logger writes warnings.
+std::string json_warning_line(const nlohmann::json& event);
+// {"error":true,"message":"..."}: a failed verb in --progress json.
+std::string json_error_line(const std::string& message);
 
 // " Container demo-web-1  Started" (with "  text" when the event has one).
 std::string progress_line(const nlohmann::json& event);
@@ -32,11 +47,15 @@ struct StreamResult {
     int exit_status() const;
 };
 
-// Feeds each NDJSON line of a stream to the renderer and remembers the result line.
+class TtyProgress;
+
+// Feeds each NDJSON line of a stream to the renderer and remembers the result line. In tty mode
+// the events go to `tty`, which must then be given.
 class ProgressPrinter {
   public:
-    ProgressPrinter(ProgressMode mode, std::ostream& out, long (*elapsed)() = nullptr)
-        : mode_(mode), out_(out), elapsed_(elapsed) {}
+    ProgressPrinter(ProgressMode mode, std::ostream& out, long (*elapsed)() = nullptr,
+                    TtyProgress* tty = nullptr)
+        : mode_(mode), out_(out), elapsed_(elapsed), tty_(tty) {}
     void line(std::string_view text);
     const StreamResult& result() const { return result_; }
 
@@ -44,7 +63,10 @@ class ProgressPrinter {
     ProgressMode mode_;
     std::ostream& out_;
     long (*elapsed_)();
+    TtyProgress* tty_;
     StreamResult result_;
+
+    void print(std::ostream& where, const std::string& text);
 };
 
 }  // namespace berth::cli

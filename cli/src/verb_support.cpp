@@ -6,9 +6,11 @@
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
+#include <memory>
 
 #include "compose/yaml.hpp"
 #include "daemon_start.hpp"
+#include "tty_progress.hpp"
 
 namespace berth::cli {
 namespace {
@@ -28,9 +30,12 @@ void GlobalFlags::attach(CLI::App& app) {
     app.add_option("--tls-cert", tls.cert, "Path to the TLS client certificate");
     app.add_option("--tls-key", tls.key, "Path to the TLS client key");
     app.add_option("--ansi", ansi, "Control when to print ANSI control characters")
-        ->check(CLI::IsMember({"never", "always", "auto"}));
-    app.add_option("--progress", progress, "Type of progress output")
-        ->check(CLI::IsMember({"auto", "tty", "plain", "json", "quiet"}));
+        ->check(CLI::IsMember({"never", "always", "auto"}))
+        ->envname("COMPOSE_ANSI");
+    app.add_option("--progress", progress,
+                   "Type of progress output (auto, tty, plain, json, quiet)")
+        ->check(CLI::IsMember({"auto", "tty", "plain", "json", "quiet", "none"}))
+        ->envname("COMPOSE_PROGRESS");
     app.add_option("--parallel", parallel,
                    "Control max parallelism, -1 for the daemon's default (4 per CPU)")
         ->check(CLI::Range(-1, 1 << 16));
@@ -138,16 +143,32 @@ Result<nlohmann::json> get_json(const ApiClient& client, const Request& req) {
 
 int run_progress(const ApiClient& client, Request req, const GlobalFlags& global,
                  const volatile std::sig_atomic_t* cancel) {
-    auto mode = parse_progress_mode(global.progress);
+    auto mode = choose_progress_mode(global.progress, global.ansi, ::isatty(2) != 0);
     if (!mode) return fail(mode.error());
-    ProgressPrinter printer(*mode, std::cerr, &elapsed_seconds);
+    std::unique_ptr<TtyProgress> view;
+    if (*mode == ProgressMode::Tty) {
+        // NO_COLOR takes the colours away, not the live view, as in docker compose.
+        const char* no_color = std::getenv("NO_COLOR");
+        bool color = no_color == nullptr || *no_color == '\0';
+        view = std::make_unique<TtyProgress>(
+            std::cerr, [] { return terminal_size(2); }, steady_seconds, color);
+        view->start_ticker();
+    }
+    ProgressPrinter printer(*mode, std::cerr, &elapsed_seconds, view.get());
     req.cancel = cancel;
     auto r = client.stream(req, [&](std::string_view line) { printer.line(line); });
-    if (!r) return fail(r.error());
-    if (!r->ok()) return fail(r->error_message());
+    // The final frame goes out before any message below it.
+    if (view) view->finish();
+    auto failed = [&](const std::string& message) {
+        if (*mode != ProgressMode::Json) return fail(message);
+        std::cerr << json_error_line(message) << "\n";
+        return 1;
+    };
+    if (!r) return failed(r.error().message());
+    if (!r->ok()) return failed(r->error_message());
     const StreamResult& res = printer.result();
-    if (!res.seen) return fail("berthd ended the reply without a result");
-    if (!res.ok && !res.message.empty()) std::cerr << "berth: " << res.message << "\n";
+    if (!res.seen) return failed("berthd ended the reply without a result");
+    if (!res.ok && !res.message.empty()) failed(res.message);
     return res.exit_status();
 }
 

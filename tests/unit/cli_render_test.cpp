@@ -36,7 +36,9 @@ TEST(CliProgress, ModesAndResult) {
         q.line(l);
     }
     EXPECT_EQ(plain.str(), " Network demo_default  Created\nWARN[0000] careful\n");
-    EXPECT_EQ(js.str(), std::string(lines[0]) + "\nWARN[0000] careful\n");
+    EXPECT_EQ(js.str(),
+              "{\"id\":\"Network demo_default\",\"status\":\"Created\",\"state\":\"done\"}\n"
+              "{\"level\":\"warning\",\"msg\":\"careful\"}\n");
     EXPECT_EQ(quiet.str(), "WARN[0000] careful\n");
     EXPECT_TRUE(p.result().seen);
     EXPECT_FALSE(p.result().ok);

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sqlite_db.hpp"
+#include "state_impl.hpp"
 #include "state_schema.hpp"
 
 namespace berth::daemon {
@@ -129,18 +130,6 @@ Result<std::optional<T>> read_one(Statement& s, Read read) {
 }
 
 }  // namespace
-
-struct StateDb::Impl {
-    std::mutex mu;
-    SqliteDb db;
-    std::string path;
-    int version = 0;
-
-    // Every error names the file, so a message from a daemon with several roots is unambiguous.
-    Error fail(Error e, const std::string& what) const {
-        return e.context(what).context("state " + path);
-    }
-};
 
 StateDb::StateDb() : impl_(std::make_unique<Impl>()) {}
 StateDb::~StateDb() = default;

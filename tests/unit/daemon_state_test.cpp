@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "daemon/state.hpp"
+#include "state_schema.hpp"
 
 namespace berth::daemon {
 namespace {
@@ -80,10 +81,37 @@ StepRecord step(std::string target, int seq) {
 TEST_F(StateDbTest, MigratesAnEmptyFileToTheCurrentSchema) {
     auto db = open_ok();
     ASSERT_NE(db, nullptr);
-    EXPECT_EQ(db->schema_version(), 1);
+    EXPECT_EQ(db->schema_version(), state_schema_version());
     auto none = db->projects();
     ASSERT_TRUE(none.ok()) << none.error().message();
     EXPECT_TRUE(none->empty());
+}
+
+TEST_F(StateDbTest, RestartStateIsKeptAndGoesWithItsContainer) {
+    auto db = open_ok();
+    ASSERT_NE(db, nullptr);
+    ASSERT_TRUE(db->put_container(container("id1", "shop-web-1")).ok());
+    ASSERT_TRUE(db->put_container(container("id2", "shop-web-2")).ok());
+    RestartRecord r{"id1", "on-failure:3", "SIGINT", 2, true};
+    ASSERT_TRUE(db->put_restart(r).ok());
+    ASSERT_TRUE(db->put_restart({"id2", "always", "", 0, false}).ok());
+    auto back = db->restart_record("id1");
+    ASSERT_TRUE(back.ok() && back->has_value());
+    EXPECT_EQ((*back)->policy, "on-failure:3");
+    EXPECT_EQ((*back)->stop_signal, "SIGINT");
+    EXPECT_EQ((*back)->restart_count, 2);
+    EXPECT_TRUE((*back)->manually_stopped);
+    r.restart_count = 3;
+    ASSERT_TRUE(db->put_restart(r).ok());
+    EXPECT_EQ((*db->restart_record("id1"))->restart_count, 3);
+    ASSERT_TRUE(db->remove_container("id1").ok());
+    auto gone = db->restart_record("id1");
+    ASSERT_TRUE(gone.ok());
+    EXPECT_FALSE(gone->has_value());
+    auto all = db->restart_records();
+    ASSERT_TRUE(all.ok());
+    ASSERT_EQ(all->size(), 1u);
+    EXPECT_EQ((*all)[0].id, "id2");
 }
 
 TEST_F(StateDbTest, UsesWriteAheadLogging) {
@@ -100,7 +128,9 @@ TEST_F(StateDbTest, RefusesANewerSchemaNamingBothVersions) {
     ASSERT_FALSE(db.ok());
     EXPECT_NE(db.error().message().find("schema version 7"), std::string::npos)
         << db.error().message();
-    EXPECT_NE(db.error().message().find("version 1"), std::string::npos) << db.error().message();
+    EXPECT_NE(db.error().message().find("version " + std::to_string(state_schema_version())),
+              std::string::npos)
+        << db.error().message();
     EXPECT_NE(db.error().message().find(path_), std::string::npos) << db.error().message();
 }
 
@@ -248,7 +278,7 @@ TEST_F(StateDbTest, ReopeningKeepsData) {
     }
     auto db = open_ok();
     ASSERT_NE(db, nullptr);
-    EXPECT_EQ(db->schema_version(), 1);
+    EXPECT_EQ(db->schema_version(), state_schema_version());
     auto p = db->project("shop");
     ASSERT_TRUE(p.ok() && p->has_value());
     EXPECT_EQ((*p)->config_files, std::vector<std::string>{"c.yaml"});

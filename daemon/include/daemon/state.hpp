@@ -31,11 +31,21 @@ struct ContainerRecord {
     int number = 1;
     bool oneoff = false;
     std::string config_hash;
-    std::string image;     // as written in the service ("busybox")
-    std::string image_id;  // sha256:...
-    std::vector<std::string> command;  // what runs (entrypoint + cmd), for ps
+    std::string image;                          // as written in the service ("busybox")
+    std::string image_id;                       // sha256:...
+    std::vector<std::string> command;           // what runs (entrypoint + cmd), for ps
     std::map<std::string, std::string> labels;  // berth.* and the service's labels
-    std::int64_t created = 0;  // unix seconds
+    std::int64_t created = 0;                   // unix seconds
+};
+
+// A container's restart policy and the restart manager's state that outlives a daemon restart
+// (daemon/src/restart_manager.cpp).
+struct RestartRecord {
+    std::string id;
+    std::string policy = "no";  // no, always, on-failure[:N], unless-stopped
+    std::string stop_signal;    // the service's own stop_signal; "" when it sets none
+    int restart_count = 0;      // restarts by the policy since the user last started it
+    bool manually_stopped = false;
 };
 
 struct EventRecord {
@@ -82,6 +92,11 @@ class StateDb {
     // project "" = all; sorted by service, then number.
     Result<std::vector<ContainerRecord>> containers(const std::string& project);
     Result<void> remove_container(const std::string& id);
+
+    // Restart state (state_restart.cpp); the row is removed with its container.
+    Result<void> put_restart(const RestartRecord& r);  // insert or replace by id
+    Result<std::optional<RestartRecord>> restart_record(const std::string& id);
+    Result<std::vector<RestartRecord>> restart_records();
 
     // Appends and returns the event with its seq.
     Result<EventRecord> add_event(EventRecord e);

@@ -1,4 +1,5 @@
 // down, and the verbs on existing containers: start, stop, restart, kill, pause, unpause, rm.
+#include <algorithm>
 #include <set>
 
 #include "container_ops.hpp"
@@ -99,10 +100,19 @@ struct ActionRun {
     }
 };
 
+// A stop is a wait for processes in containers to exit, not work for berthd: unless daemon.json
+// sets a bound, every stop the graph allows runs at once (docker compose's default), where the
+// start bound of 4 per CPU would make ten services stop in two waves.
+int stop_parallel(const DaemonContext& ctx, const std::vector<scheduler::Step>& steps) {
+    if (ctx.cfg.parallel > 0) return ctx.cfg.parallel;
+    return static_cast<int>(std::max<std::size_t>(steps.size(), 1));
+}
+
 Result<void> run_logged(DaemonContext& ctx, const std::string& project,
                         const std::vector<scheduler::Step>& steps, Progress& progress,
-                        const std::function<Result<void>(const scheduler::Step&)>& fn) {
-    return run_steps(ctx, project, steps, 0, [&](const scheduler::Step& s) {
+                        const std::function<Result<void>(const scheduler::Step&)>& fn,
+                        int parallel = 0) {
+    return run_steps(ctx, project, steps, parallel, [&](const scheduler::Step& s) {
         auto r = fn(s);
         if (!r) progress.event(resource(s.container_name), "Error", r.error().message());
         return r;
@@ -183,14 +193,15 @@ void handle_down(DaemonContext& ctx, const HttpRequest& req, ResponseWriter& w) 
     progress.start();
     for (const auto& warning : plan.warnings) progress.warning(warning);
     ActionRun run{ctx, *parsed, *pc, progress};
-    auto done = run_logged(ctx, name, stop_then_remove(plan.steps), progress,
-                           [&](const scheduler::Step& s) {
-                               if (s.action == scheduler::Action::Stop) return run.stop(s);
-                               if (s.action == scheduler::Action::Remove) {
-                                   return run.remove_stopped(s);
-                               }
-                               return Result<void>();
-                           });
+    auto steps = stop_then_remove(plan.steps);
+    auto done = run_logged(
+        ctx, name, steps, progress,
+        [&](const scheduler::Step& s) {
+            if (s.action == scheduler::Action::Stop) return run.stop(s);
+            if (s.action == scheduler::Action::Remove) return run.remove_stopped(s);
+            return Result<void>();
+        },
+        stop_parallel(ctx, steps));
     auto images = remove_images(ctx, model ? &*model : nullptr, parsed->rmi, progress);
     auto left = ctx.db->containers(name);
     if (left && left->empty()) (void)ctx.db->remove_project(name);
@@ -232,9 +243,12 @@ void handle_action(DaemonContext& ctx, const HttpRequest& req, ResponseWriter& w
         auto steps = only(
             down(scheduler::Action::Stop),
             [&](const scheduler::Step& s) { return running(state[s.container_id]); }, *pc);
-        done = run_logged(ctx, name, steps, progress, [&](const scheduler::Step& s) {
-            return s.action == scheduler::Action::Keep ? Result<void>() : run.stop(s);
-        });
+        done = run_logged(
+            ctx, name, steps, progress,
+            [&](const scheduler::Step& s) {
+                return s.action == scheduler::Action::Keep ? Result<void>() : run.stop(s);
+            },
+            stop_parallel(ctx, steps));
     }
     if (done && (verb == "start" || verb == "restart")) {
         auto steps = forward_steps(graph, targets, scheduler::Action::Start);
@@ -270,9 +284,12 @@ void handle_action(DaemonContext& ctx, const HttpRequest& req, ResponseWriter& w
                 return parsed->stopped || !running(state[s.container_id]);
             },
             *pc);
-        done = run_logged(ctx, name, steps, progress, [&](const scheduler::Step& s) {
-            return s.action == scheduler::Action::Keep ? Result<void>() : run.remove(s);
-        });
+        done = run_logged(
+            ctx, name, steps, progress,
+            [&](const scheduler::Step& s) {
+                return s.action == scheduler::Action::Keep ? Result<void>() : run.remove(s);
+            },
+            stop_parallel(ctx, steps));
     }
     if (!done) return progress.result(false, 1, done.error().message());
     progress.result(true, 0);

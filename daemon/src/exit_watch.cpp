@@ -17,7 +17,9 @@ namespace berth::daemon {
 
 namespace {
 
+// The safety rescan; the only detection when there is no epoll or inotify, hence faster then.
 constexpr int kRescanMs = 5000;
+constexpr int kFallbackRescanMs = 1000;
 
 // epoll's data word: which kind of fd woke us. Pidfds are told apart by their number.
 constexpr std::uint64_t kWakeTag = ~std::uint64_t{0};
@@ -69,6 +71,7 @@ ExitWatch::ExitWatch(DaemonContext& ctx, OnExit on_exit) : ctx_(ctx), on_exit_(s
 }
 
 ExitWatch::~ExitWatch() {
+    stopping_ = true;
     std::uint64_t one = 1;
     if (wake_ >= 0) {
         [[maybe_unused]] ssize_t n = write(wake_, &one, sizeof one);
@@ -81,8 +84,10 @@ ExitWatch::~ExitWatch() {
 }
 
 void ExitWatch::loop() {
-    auto next_rescan = std::chrono::steady_clock::now() + std::chrono::milliseconds(kRescanMs);
-    for (;;) {
+    const std::chrono::milliseconds every(epoll_ >= 0 && inotify_ >= 0 ? kRescanMs
+                                                                       : kFallbackRescanMs);
+    auto next_rescan = std::chrono::steady_clock::now() + every;
+    while (!stopping_) {
         auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
                         next_rescan - std::chrono::steady_clock::now())
                         .count();
@@ -108,7 +113,7 @@ void ExitWatch::loop() {
         }
         if (std::chrono::steady_clock::now() >= next_rescan) {
             rescan();
-            next_rescan = std::chrono::steady_clock::now() + std::chrono::milliseconds(kRescanMs);
+            next_rescan = std::chrono::steady_clock::now() + every;
         }
     }
 }

@@ -11,6 +11,7 @@
 //   exhausted, a folder made between the listing and its watch).
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <map>
 #include <string>
@@ -33,6 +34,7 @@ class ExitWatch {
     DaemonContext& ctx_;
     OnExit on_exit_;
     int epoll_ = -1, inotify_ = -1, wake_ = -1;
+    std::atomic<bool> stopping_{false};  // for the polling fallback, which has no wake fd
     std::map<int, std::string> id_of_wd_;
     std::map<std::string, int> wd_of_;
     std::map<int, std::string> id_of_pidfd_;

@@ -137,6 +137,34 @@ expect_eq "$(count start "$keeper")" "$keeper_starts" "keeper's starts after a s
 b_ok start keeper
 wait_until 10 state_is keeper running || fail "keeper did not start"
 
+t "kill by the user cancels always (dockerd's rule for SIGKILL)"
+b_ok kill keeper
+wait_until 10 state_is keeper exited || fail "keeper did not die of kill"
+keeper_starts=$(count start "$keeper")
+deadline=$((SECONDS + 1))
+while ((SECONDS < deadline)); do sleep 0.2; done
+expect_eq "$(count start "$keeper")" "$keeper_starts" "keeper's starts after kill"
+state_is keeper exited || fail "keeper came back after kill"
+
 b_ok down -t 0
 bg_stop "$events"
+
+t "a bad policy stops up before anything is made"
+project bad <<'YAML'
+services:
+  a:
+    image: busybox:latest
+    network_mode: none
+    command: ["sleep", "1000"]
+  b:
+    image: busybox:latest
+    network_mode: none
+    restart: always:3
+    command: ["sleep", "1000"]
+YAML
+b up -d
+expect_fail
+expect_contains "$ERR" "maximum retry count can only be used with 'on-failure'" "up's error"
+ps_json -a
+expect_eq "$(ps_count)" 0 "containers after the refused up"
 finish

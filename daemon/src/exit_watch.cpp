@@ -20,6 +20,10 @@ namespace {
 // The safety rescan; the only detection when there is no epoll or inotify, hence faster then.
 constexpr int kRescanMs = 5000;
 constexpr int kFallbackRescanMs = 1000;
+// A monitor's pidfd turns readable when it exits, but until its parent (init) reaps it, the
+// zombie still passes the pid-and-start-time check, so the folder says "running" for a moment.
+constexpr int kReapPollMs = 5;
+constexpr auto kReapPatience = std::chrono::seconds(5);
 
 // epoll's data word: which kind of fd woke us. Pidfds are told apart by their number.
 constexpr std::uint64_t kWakeTag = ~std::uint64_t{0};
@@ -91,6 +95,7 @@ void ExitWatch::loop() {
         auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
                         next_rescan - std::chrono::steady_clock::now())
                         .count();
+        if (!unreaped_.empty()) left = std::min<long>(left, kReapPollMs);
         epoll_event events[32];
         int n = 0;
         if (epoll_ >= 0 && wake_ >= 0) {
@@ -109,7 +114,16 @@ void ExitWatch::loop() {
             if (it == id_of_pidfd_.end()) continue;
             const std::string id = it->second;
             forget_monitor(id);
+            unreaped_.emplace(id, std::chrono::steady_clock::now());
             check(id);
+        }
+        if (!unreaped_.empty()) {
+            auto waiting = unreaped_;
+            for (const auto& [id, since] : waiting) {
+                // A pid reused by a process that happens to match is not worth waiting on.
+                if (std::chrono::steady_clock::now() - since > kReapPatience) unreaped_.erase(id);
+                check(id);
+            }
         }
         if (std::chrono::steady_clock::now() >= next_rescan) {
             rescan();
@@ -206,9 +220,10 @@ void ExitWatch::check(const std::string& id) {
     auto st = ctx_.runtime->status(id);
     if (!st) return;
     if (up(st->state)) {
-        track_monitor(id);
+        if (!unreaped_.count(id)) track_monitor(id);
         return;
     }
+    unreaped_.erase(id);
     forget_monitor(id);
     if (st->state != ContainerRunState::Exited) return;
     {

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <map>
 #include <string>
@@ -39,6 +40,8 @@ class ExitWatch {
     std::map<std::string, int> wd_of_;
     std::map<int, std::string> id_of_pidfd_;
     std::map<std::string, int> pidfd_of_;
+    // Containers whose monitor has exited but still looks alive (not reaped yet), and since when.
+    std::map<std::string, std::chrono::steady_clock::time_point> unreaped_;
     std::thread thread_;
 
     void loop();

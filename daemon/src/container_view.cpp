@@ -76,7 +76,7 @@ std::string status_text(const ContainerStatus& st, std::int64_t now) {
 }  // namespace
 
 std::string container_json(const ContainerRecord& c, const ContainerStatus& st,
-                           std::int64_t now_unix) {
+                           std::int64_t now_unix, int restart_count) {
     nlohmann::json j = {
         {"ID", c.id},
         {"Name", c.name},
@@ -98,6 +98,7 @@ std::string container_json(const ContainerRecord& c, const ContainerStatus& st,
         {"RunningFor", human_duration(now_unix - c.created) + " ago"},
         {"StartedAt", st.started_at},
         {"FinishedAt", st.finished_at},
+        {"RestartCount", restart_count},
     };
     return j.dump();
 }

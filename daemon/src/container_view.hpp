@@ -15,8 +15,9 @@ namespace berth::daemon {
 std::string human_duration(std::int64_t seconds);
 
 // The JSON object of one container (docs/api.md "Container"); now_unix for the relative times.
+// restart_count: restarts by its restart policy since the user last started it.
 std::string container_json(const ContainerRecord& c, const ContainerStatus& st,
-                           std::int64_t now_unix);
+                           std::int64_t now_unix, int restart_count = 0);
 
 // "running(2)", "exited(1), running(2)": docker compose ls's Status, states sorted.
 std::string project_status(const std::vector<ContainerStatus>& states);

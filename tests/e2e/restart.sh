@@ -73,6 +73,9 @@ while ((SECONDS < deadline)); do
 done
 expect_eq "$(count start "$flaky")" 4 "flaky's starts after it settled"
 expect_eq "$(count die "$flaky")" 4 "flaky's dies"
+ps_json -a
+expect_eq "$(ps_field flaky RestartCount)" 3 "flaky's RestartCount"
+expect_eq "$(ps_field never RestartCount)" 0 "never's RestartCount"
 
 t "deploy.restart_policy wins over restart"
 deployed=$(container_id deployed)

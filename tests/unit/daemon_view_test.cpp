@@ -56,6 +56,9 @@ TEST(ContainerJson, RunningContainerHasComposeFields) {
     EXPECT_EQ(j["Status"], "Up 3 seconds");
     EXPECT_EQ(j["Command"], "\"sleep 1000\"");
     EXPECT_EQ(j["ExitCode"], 0);
+    EXPECT_EQ(j["RestartCount"], 0);
+    EXPECT_EQ(nlohmann::json::parse(container_json(record(), st, 1795928403, 3))["RestartCount"],
+              3);
     EXPECT_TRUE(j["Publishers"].is_array());
     EXPECT_EQ(j["Labels"]["berth.project"], "demo");
     EXPECT_EQ(j["CreatedAt"], "2026-11-29 05:00:00 +0000 UTC");

@@ -28,6 +28,11 @@ services:
     init: true
     restart: unless-stopped
     command: ["sleep", "1000"]
+  looper:
+    image: busybox:latest
+    network_mode: none
+    restart: always
+    command: ["sh", "-c", "exit 1"]
   deployed:
     image: busybox:latest
     network_mode: none
@@ -149,7 +154,12 @@ while ((SECONDS < deadline)); do sleep 0.2; done
 expect_eq "$(count start "$keeper")" "$keeper_starts" "keeper's starts after kill"
 state_is keeper exited || fail "keeper came back after kill"
 
+t "down ends a crash loop"
+looper=$(container_id looper)
+(($(count start "$looper") > 1)) || fail "looper was not restarted"
 b_ok down -t 0
+expect_eq "$(n_containers)" 0 "container folders after down"
+expect_no_trace "$looper" "looper after down"
 bg_stop "$events"
 
 t "a bad policy stops up before anything is made"

@@ -2,7 +2,9 @@
 // running and logging, and their state is read from their folders. What a crash can leave
 // half-done is settled here: a step left running is marked failed (the next `up` plans again
 // from what exists), a record whose engine container was never made is dropped, and an engine
-// container nobody recorded (the daemon died between the two) is removed.
+// container nobody recorded (the daemon died between the two) is removed. Containers that
+// stopped while berthd was down are then given to their restart policy (RestartManager::resume,
+// called by the service once its exit watch runs).
 #include "adopt.hpp"
 
 #include <cstdio>

@@ -12,6 +12,7 @@
 #include "etc_files.hpp"
 #include "images/images.hpp"
 #include "private_cwd.hpp"
+#include "restart_manager.hpp"
 #include "scheduler/container_args.hpp"
 
 namespace berth::daemon {
@@ -178,6 +179,9 @@ Result<ContainerRecord> make_container(DaemonContext& ctx, const compose::Projec
     // Recorded before the engine container exists: a daemon killed in between leaves a record
     // without a folder, which start-up removes (adopt.cpp), never a container nobody knows.
     if (auto r = ctx.db->put_container(rec); !r) return r.error();
+    if (auto r = record_restart_policy(ctx, id, *node, spec.service, spec.oneoff); !r) {
+        return r.error();
+    }
     if (auto r = ctx.runtime->create(id, args->create_args); !r) return r.error();
     return rec;
 }
@@ -207,6 +211,11 @@ Result<ContainerRecord> create_container(DaemonContext& ctx, const compose::Proj
 }
 
 Result<void> start_container(DaemonContext& ctx, const ContainerRecord& c) {
+    if (ctx.restarts) ctx.restarts->user_started(c.id);
+    return launch_container(ctx, c);
+}
+
+Result<void> launch_container(DaemonContext& ctx, const ContainerRecord& c) {
     if (auto r = ctx.runtime->start(c.id); !r) {
         Error e = r.error();
         return e.context("start container " + c.name);
@@ -216,40 +225,48 @@ Result<void> start_container(DaemonContext& ctx, const ContainerRecord& c) {
 }
 
 Result<void> stop_container(DaemonContext& ctx, const ContainerRecord& c,
-                            std::optional<double> timeout) {
+                            std::optional<double> timeout, StopOutcome* outcome) {
+    // Before the signal, so the exit it causes is never taken for one to restart after; and
+    // also when it is not running, so a restart waiting for its backoff is dropped.
+    if (ctx.restarts) ctx.restarts->user_stopped(c.id);
     auto st = ctx.runtime->status(c.id);
     if (st && st->state != ContainerRunState::Running && st->state != ContainerRunState::Paused) {
         return {};
     }
-    if (auto r = ctx.runtime->stop(c.id, timeout); !r) {
-        Error e = r.error();
+    auto stopped = ctx.runtime->stop(c.id, timeout);
+    if (!stopped) {
+        Error e = stopped.error();
         return e.context("stop container " + c.name);
     }
+    if (outcome) *outcome = *stopped;
     // die before stop, as docker orders them; the exit watch would publish it only later.
     if (auto after = ctx.runtime->status(c.id); after) publish_exit(ctx, c, *after);
     ctx.events->publish("stop", c.id, event_attributes(c));
     return {};
 }
 
-void publish_exit(DaemonContext& ctx, const ContainerRecord& c, const ContainerStatus& st) {
-    if (st.state != ContainerRunState::Exited) return;
+bool publish_exit(DaemonContext& ctx, const ContainerRecord& c, const ContainerStatus& st) {
+    if (st.state != ContainerRunState::Exited) return false;
     {
         std::lock_guard lock(ctx.exits_mu);
         auto& last = ctx.reported_exits[c.id];
         const std::string run = st.started_at + "/" + st.finished_at;
-        if (last == run) return;
+        if (last == run) return false;
         last = run;
     }
     auto attrs = event_attributes(c);
     attrs["exitCode"] = std::to_string(st.exit_code);
     if (st.oom_killed) ctx.events->publish("oom", c.id, event_attributes(c));
     ctx.events->publish("die", c.id, attrs);
+    return true;
 }
 
 Result<void> remove_container(DaemonContext& ctx, const ContainerRecord& c,
-                              std::optional<double> timeout) {
+                              std::optional<double> timeout, StopOutcome* outcome) {
     std::vector<std::string> errors;
-    if (auto r = stop_container(ctx, c, timeout); !r) errors.push_back(r.error().message());
+    if (auto r = stop_container(ctx, c, timeout, outcome); !r) {
+        errors.push_back(r.error().message());
+    }
     // A container that ended on its own moments ago may not have had its die yet.
     if (auto st = ctx.runtime->status(c.id); st) publish_exit(ctx, c, *st);
     if (auto r = ctx.runtime->remove(c.id, true); !r) errors.push_back(r.error().message());

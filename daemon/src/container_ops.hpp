@@ -49,21 +49,26 @@ Result<ContainerRecord> create_container(DaemonContext& ctx, const compose::Proj
                                          const ResolvedImage& image, const NewContainer& spec);
 
 // Stops it (gracefully within timeout, nullopt = its own stop timeout) when running, then
-// removes the engine container, its files and its record. Every error is collected.
+// removes the engine container, its files and its record. Every error is collected. `outcome`,
+// when given, learns whether the stop had to kill.
 Result<void> remove_container(DaemonContext& ctx, const ContainerRecord& c,
-                              std::optional<double> timeout);
+                              std::optional<double> timeout, StopOutcome* outcome = nullptr);
 
+// A start by the user: resets the restart manager (restart_manager.hpp), then launches.
 Result<void> start_container(DaemonContext& ctx, const ContainerRecord& c);
+// The start itself, with its event; restarts by the policy go through here alone.
+Result<void> launch_container(DaemonContext& ctx, const ContainerRecord& c);
+// A stop by the user (the restart policy is cancelled); `outcome` as for remove_container.
 Result<void> stop_container(DaemonContext& ctx, const ContainerRecord& c,
-                            std::optional<double> timeout);
+                            std::optional<double> timeout, StopOutcome* outcome = nullptr);
 
 // The event attributes of a container.
 std::map<std::string, std::string> event_attributes(const ContainerRecord& c);
 
 // Publishes `oom` (when so) and `die` for the run that st ended, once per run whoever sees it
 // first: the exit watch, or stop and rm, which must not leave it to a poll that may come after
-// the container is gone.
-void publish_exit(DaemonContext& ctx, const ContainerRecord& c, const ContainerStatus& st);
+// the container is gone. True when this call published it.
+bool publish_exit(DaemonContext& ctx, const ContainerRecord& c, const ContainerStatus& st);
 
 // The CPUs online, for the `cpus` bound (Docker's "Range of CPUs is from 0.01 to N").
 int host_cpus();

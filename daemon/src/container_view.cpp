@@ -81,7 +81,7 @@ std::string status_text(const ContainerStatus& st, std::int64_t now) {
 }  // namespace
 
 void append_container_json(std::string& out, const ContainerRecord& c, const ContainerStatus& st,
-                           std::int64_t now_unix, const std::string& health) {
+                           std::int64_t now_unix, const ContainerExtras& extras) {
     // Keys in alphabetical order, as the json tree this replaced printed them.
     JsonObjectWriter j(out);
     j.str("Command", quoted_command(c.command))
@@ -89,7 +89,7 @@ void append_container_json(std::string& out, const ContainerRecord& c, const Con
         .str("CreatedAt", created_at(c.created))
         .num("ExitCode", st.state == ContainerRunState::Exited ? st.exit_code : 0)
         .str("FinishedAt", st.finished_at)
-        .str("Health", health)
+        .str("Health", extras.health)
         .str("ID", c.id)
         .str("Image", c.image)
         .object("Labels", c.labels)
@@ -99,17 +99,18 @@ void append_container_json(std::string& out, const ContainerRecord& c, const Con
         .boolean("OneOff", c.oneoff)
         .str("Project", c.project)
         .raw("Publishers", "[]")
+        .num("RestartCount", extras.restart_count)
         .str("RunningFor", human_duration(now_unix - c.created) + " ago")
         .str("Service", c.service)
         .str("StartedAt", st.started_at)
         .str("State", to_string(st.state))
-        .str("Status", status_text(st, now_unix) + health_suffix(health));
+        .str("Status", status_text(st, now_unix) + health_suffix(extras.health));
 }
 
 std::string container_json(const ContainerRecord& c, const ContainerStatus& st,
-                           std::int64_t now_unix, const std::string& health) {
+                           std::int64_t now_unix, const ContainerExtras& extras) {
     std::string out;
-    append_container_json(out, c, st, now_unix, health);
+    append_container_json(out, c, st, now_unix, extras);
     return out;
 }
 

@@ -14,13 +14,18 @@ namespace berth::daemon {
 // Docker's units.HumanDuration: "Less than a second", "1 second", "About a minute", "3 hours"...
 std::string human_duration(std::int64_t seconds);
 
-// The JSON object of one container (docs/api.md "Container"); now_unix for the relative times;
-// health "", "starting", "healthy" or "unhealthy" (shown in Status as docker prints it).
+// What berthd knows of a container beyond its record and its folder.
+struct ContainerExtras {
+    std::string health;     // "", "starting", "healthy" or "unhealthy" (also shown in Status)
+    int restart_count = 0;  // restarts by its restart policy since the user last started it
+};
+
+// The JSON object of one container (docs/api.md "Container"); now_unix for the relative times.
 std::string container_json(const ContainerRecord& c, const ContainerStatus& st,
-                           std::int64_t now_unix, const std::string& health = "");
+                           std::int64_t now_unix, const ContainerExtras& extras = {});
 // The same, appended to out: `ps` writes every row into one reply.
 void append_container_json(std::string& out, const ContainerRecord& c, const ContainerStatus& st,
-                           std::int64_t now_unix, const std::string& health = "");
+                           std::int64_t now_unix, const ContainerExtras& extras = {});
 
 // "running(2)", "exited(1), running(2)": docker compose ls's Status, states sorted.
 std::string project_status(const std::vector<ContainerStatus>& states);

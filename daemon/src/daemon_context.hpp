@@ -17,6 +17,8 @@
 
 namespace berth::daemon {
 
+class RestartManager;
+
 struct DaemonContext {
     DaemonConfig cfg;
     std::unique_ptr<StateDb> db;
@@ -39,6 +41,9 @@ struct DaemonContext {
     // removal and the exit watch that all see one exit publish it once (container_ops.cpp).
     std::mutex exits_mu;
     std::map<std::string, std::string> reported_exits;
+
+    // Restart policies (restart_manager.hpp); null until the service has started it.
+    RestartManager* restarts = nullptr;
 
   private:
     std::mutex locks_mu_;

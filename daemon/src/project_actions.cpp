@@ -1,4 +1,5 @@
 // down, and the verbs on existing containers: start, stop, restart, kill, pause, unpause, rm.
+#include <algorithm>
 #include <set>
 
 #include "container_ops.hpp"
@@ -7,6 +8,8 @@
 #include "project_ops.hpp"
 #include "project_request.hpp"
 #include "project_state.hpp"
+#include "restart_manager.hpp"
+#include "stop_report.hpp"
 
 namespace berth::daemon {
 
@@ -56,14 +59,17 @@ struct ActionRun {
 
     Result<void> stop(const scheduler::Step& s) {
         progress.event(resource(s.container_name), "Stopping");
-        if (auto r = stop_container(ctx, rec(s), req.timeout); !r) return r;
+        StopOutcome outcome;
+        if (auto r = stop_container(ctx, rec(s), req.timeout, &outcome); !r) return r;
+        report_stop(progress, s.container_name, outcome);
         progress.event(resource(s.container_name), "Stopped");
         return {};
     }
     Result<void> remove(const scheduler::Step& s) {
-        progress.event(resource(s.container_name), "Stopping");
-        if (auto r = stop_container(ctx, rec(s), req.timeout); !r) return r;
-        progress.event(resource(s.container_name), "Stopped");
+        if (auto r = stop(s); !r) return r;
+        return remove_stopped(s);
+    }
+    Result<void> remove_stopped(const scheduler::Step& s) {
         progress.event(resource(s.container_name), "Removing");
         if (auto r = remove_container(ctx, rec(s), req.timeout); !r) return r;
         progress.event(resource(s.container_name), "Removed");
@@ -77,6 +83,7 @@ struct ActionRun {
     }
     Result<void> kill(const scheduler::Step& s) {
         progress.event(resource(s.container_name), "Killing");
+        if (ctx.restarts) ctx.restarts->user_killed(s.container_id, req.signal);
         if (auto r = ctx.runtime->kill(s.container_id, req.signal); !r) return r;
         auto attrs = event_attributes(rec(s));
         attrs["signal"] = req.signal;
@@ -93,10 +100,19 @@ struct ActionRun {
     }
 };
 
+// A stop is a wait for processes in containers to exit, not work for berthd: unless daemon.json
+// sets a bound, every stop the graph allows runs at once (docker compose's default), where the
+// start bound of 4 per CPU would make ten services stop in two waves.
+int stop_parallel(const DaemonContext& ctx, const std::vector<scheduler::Step>& steps) {
+    if (ctx.cfg.parallel > 0) return ctx.cfg.parallel;
+    return static_cast<int>(std::max<std::size_t>(steps.size(), 1));
+}
+
 Result<void> run_logged(DaemonContext& ctx, const std::string& project,
                         const std::vector<scheduler::Step>& steps, Progress& progress,
-                        const std::function<Result<void>(const scheduler::Step&)>& fn) {
-    return run_steps(ctx, project, steps, 0, [&](const scheduler::Step& s) {
+                        const std::function<Result<void>(const scheduler::Step&)>& fn,
+                        int parallel = 0) {
+    return run_steps(ctx, project, steps, parallel, [&](const scheduler::Step& s) {
         auto r = fn(s);
         if (!r) progress.event(resource(s.container_name), "Error", r.error().message());
         return r;
@@ -111,6 +127,23 @@ std::vector<scheduler::Step> only(std::vector<scheduler::Step> steps,
         if (!keep(s)) s.action = scheduler::Action::Keep;
     }
     return steps;
+}
+
+// down's Remove steps as a stop and a removal each. The stops keep the plan's order (a service
+// stops after the services that depend on it have stopped); each removal waits only for its own
+// stop, so a dependency's stop never waits for its dependents' removals.
+std::vector<scheduler::Step> stop_then_remove(const std::vector<scheduler::Step>& steps) {
+    const std::size_t n = steps.size();
+    std::vector<scheduler::Step> out = steps;
+    out.reserve(2 * n);
+    for (std::size_t i = 0; i < n; ++i) {
+        if (steps[i].action != scheduler::Action::Remove) continue;
+        out[i].action = scheduler::Action::Stop;
+        scheduler::Step removal = steps[i];
+        removal.after = {i};
+        out.push_back(std::move(removal));
+    }
+    return out;
 }
 
 Result<void> remove_images(DaemonContext& ctx, const compose::Project* p, const std::string& rmi,
@@ -160,9 +193,15 @@ void handle_down(DaemonContext& ctx, const HttpRequest& req, ResponseWriter& w) 
     progress.start();
     for (const auto& warning : plan.warnings) progress.warning(warning);
     ActionRun run{ctx, *parsed, *pc, progress};
-    auto done = run_logged(ctx, name, plan.steps, progress, [&](const scheduler::Step& s) {
-        return s.action == scheduler::Action::Remove ? run.remove(s) : Result<void>();
-    });
+    auto steps = stop_then_remove(plan.steps);
+    auto done = run_logged(
+        ctx, name, steps, progress,
+        [&](const scheduler::Step& s) {
+            if (s.action == scheduler::Action::Stop) return run.stop(s);
+            if (s.action == scheduler::Action::Remove) return run.remove_stopped(s);
+            return Result<void>();
+        },
+        stop_parallel(ctx, steps));
     auto images = remove_images(ctx, model ? &*model : nullptr, parsed->rmi, progress);
     auto left = ctx.db->containers(name);
     if (left && left->empty()) (void)ctx.db->remove_project(name);
@@ -196,13 +235,20 @@ void handle_action(DaemonContext& ctx, const HttpRequest& req, ResponseWriter& w
         return scheduler::plan_down(graph, targets, a, parsed->services, true).steps;
     };
     Result<void> done;
+    if ((verb == "stop" || verb == "restart") && ctx.restarts) {
+        // Also those not running: one waiting out its restart backoff must stay stopped.
+        for (const auto& a : targets) ctx.restarts->user_stopped(a.id);
+    }
     if (verb == "stop" || verb == "restart") {
         auto steps = only(
             down(scheduler::Action::Stop),
             [&](const scheduler::Step& s) { return running(state[s.container_id]); }, *pc);
-        done = run_logged(ctx, name, steps, progress, [&](const scheduler::Step& s) {
-            return s.action == scheduler::Action::Keep ? Result<void>() : run.stop(s);
-        });
+        done = run_logged(
+            ctx, name, steps, progress,
+            [&](const scheduler::Step& s) {
+                return s.action == scheduler::Action::Keep ? Result<void>() : run.stop(s);
+            },
+            stop_parallel(ctx, steps));
     }
     if (done && (verb == "start" || verb == "restart")) {
         auto steps = forward_steps(graph, targets, scheduler::Action::Start);
@@ -238,9 +284,12 @@ void handle_action(DaemonContext& ctx, const HttpRequest& req, ResponseWriter& w
                 return parsed->stopped || !running(state[s.container_id]);
             },
             *pc);
-        done = run_logged(ctx, name, steps, progress, [&](const scheduler::Step& s) {
-            return s.action == scheduler::Action::Keep ? Result<void>() : run.remove(s);
-        });
+        done = run_logged(
+            ctx, name, steps, progress,
+            [&](const scheduler::Step& s) {
+                return s.action == scheduler::Action::Keep ? Result<void>() : run.remove(s);
+            },
+            stop_parallel(ctx, steps));
     }
     if (!done) return progress.result(false, 1, done.error().message());
     progress.result(true, 0);

@@ -12,6 +12,7 @@
 #include "project_state.hpp"
 #include "scheduler/container_args.hpp"
 #include "scheduler/project_graph.hpp"
+#include "stop_report.hpp"
 
 namespace berth::daemon {
 
@@ -154,7 +155,9 @@ struct UpRun {
             case scheduler::Action::Recreate: {
                 progress.event(resource(s.container_name), "Recreate", recreate_reason(s));
                 const ContainerRecord* old = actual.by_id.at(s.container_id);
-                if (auto r = remove_container(ctx, *old, req.timeout); !r) return r;
+                StopOutcome stopped;
+                if (auto r = remove_container(ctx, *old, req.timeout, &stopped); !r) return r;
+                report_stop(progress, old->name, stopped);
                 auto rec = create(s);
                 if (!rec) return rec.error();
                 progress.event(resource(s.container_name), "Recreated");
@@ -168,13 +171,16 @@ struct UpRun {
             case scheduler::Action::Remove: {
                 const ContainerRecord* old = actual.by_id.at(s.container_id);
                 progress.event(resource(old->name), "Stopping");
+                StopOutcome stopped;
                 if (s.action == scheduler::Action::Stop) {
-                    if (auto r = stop_container(ctx, *old, req.timeout); !r) return r;
+                    if (auto r = stop_container(ctx, *old, req.timeout, &stopped); !r) return r;
+                    report_stop(progress, old->name, stopped);
                     progress.event(resource(old->name), "Stopped");
                     return {};
                 }
                 progress.event(resource(old->name), "Removing");
-                if (auto r = remove_container(ctx, *old, req.timeout); !r) return r;
+                if (auto r = remove_container(ctx, *old, req.timeout, &stopped); !r) return r;
+                report_stop(progress, old->name, stopped);
                 progress.event(resource(old->name), "Removed");
                 return {};
             }

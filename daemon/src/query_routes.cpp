@@ -104,6 +104,13 @@ void containers_route(DaemonContext& ctx, const HttpRequest& req, ResponseWriter
     // About 1 KiB a container: one allocation instead of a dozen regrowths of a large string,
     // each a fresh mapping to fault in.
     out.reserve(list->size() * (brief ? 128 : 1024) + 2);
+    // One query for every container's restart count, not one per container.
+    std::map<std::string, int> restarts;
+    if (!brief) {
+        if (auto rs = ctx.db->restart_records()) {
+            for (const auto& r : *rs) restarts[r.id] = r.restart_count;
+        }
+    }
     for (const auto& c : *list) {
         ContainerStatus s{ContainerRunState::Dead, 0, 0, false, "", ""};
         if (need_status) {
@@ -112,8 +119,13 @@ void containers_route(DaemonContext& ctx, const HttpRequest& req, ResponseWriter
         if (!all && s.state != ContainerRunState::Running && s.state != ContainerRunState::Paused)
             continue;
         if (out.size() > 1) out += ',';
-        out +=
-            brief ? brief_json(c, need_status ? &s : nullptr, *fields) : container_json(c, s, now);
+        if (brief) {
+            out += brief_json(c, need_status ? &s : nullptr, *fields);
+            continue;
+        }
+        ContainerExtras extras;
+        if (auto rc = restarts.find(c.id); rc != restarts.end()) extras.restart_count = rc->second;
+        append_container_json(out, c, s, now, extras);
     }
     out += ']';
     w.json(200, out);

@@ -61,13 +61,30 @@ Result<void> Runtime::start(const std::string& id) const {
     return checked(run_ctr({"start", id}), "start container " + id);
 }
 
-Result<void> Runtime::stop(const std::string& id, std::optional<double> timeout) const {
+Result<StopOutcome> Runtime::stop(const std::string& id, std::optional<double> timeout) const {
     std::vector<std::string> args{"stop", id};
     if (timeout) {
         args.push_back("-t");
         args.push_back(seconds_text(*timeout < 0 ? 0 : *timeout));
     }
-    return checked(run_ctr(args), "stop container " + id);
+    auto out = run_ctr(args);
+    if (!out) return out.error().context("stop container " + id);
+    return stop_outcome(*out);
+}
+
+StopOutcome stop_outcome(const std::string& ctr_output) {
+    // berth-ctr stop prints "ID: killed after timeout: REASON" when it had to send SIGKILL.
+    static const std::string mark = ": killed after timeout";
+    StopOutcome o;
+    auto at = ctr_output.find(mark);
+    if (at == std::string::npos) return o;
+    o.killed = true;
+    auto rest = at + mark.size();
+    auto end = ctr_output.find('\n', rest);
+    std::string reason = ctr_output.substr(rest, end == std::string::npos ? end : end - rest);
+    if (reason.rfind(": ", 0) == 0) reason.erase(0, 2);
+    o.reason = reason.empty() ? "did not stop within its grace period" : reason;
+    return o;
 }
 
 Result<void> Runtime::kill(const std::string& id, const std::string& signal) const {

@@ -33,6 +33,7 @@ ContainerStatus status_of(const ctr::Container& c) {
         s.exit_code = c.exit->exit_code;
         s.oom_killed = c.exit->oom_killed;
         s.finished_at = c.exit->finished_at;
+        s.killed_after_timeout = c.exit->killed_after_timeout;
     } else if (c.status == ctr::Status::Exited) {
         s.exit_code = -1;  // its monitor died without recording how PID 1 ended
     }

@@ -11,6 +11,7 @@
 #include "adopt.hpp"
 #include "exit_watch.hpp"
 #include "project_ops.hpp"
+#include "restart_manager.hpp"
 #include "routes.hpp"
 
 namespace berth::daemon {
@@ -18,6 +19,7 @@ namespace berth::daemon {
 namespace {
 
 std::unique_ptr<DaemonContext> g_ctx;
+std::unique_ptr<RestartManager> g_restarts;
 std::unique_ptr<ExitWatch> g_watch;
 
 std::string self_dir() {
@@ -123,7 +125,14 @@ Result<void> register_routes(Router& router, const DaemonConfig& cfg) {
         std::lock_guard lock(g_ctx->store_mu);
         if (auto r = record_images(*g_ctx); !r) return r.error();
     }
-    g_watch = std::make_unique<ExitWatch>(*g_ctx);
+    g_restarts = std::make_unique<RestartManager>(*g_ctx);
+    g_ctx->restarts = g_restarts.get();
+    g_watch = std::make_unique<ExitWatch>(
+        *g_ctx,
+        [](const ContainerRecord& c, const ContainerStatus& st) { g_restarts->exited(c, st); });
+    // After the watch has taken note of what has already exited, so that a container restarted
+    // here is watched from its first run.
+    g_restarts->resume();
     add_project_routes(router, *g_ctx);
     add_query_routes(router, *g_ctx);
     add_stdio_routes(router, *g_ctx);
@@ -134,6 +143,8 @@ Result<void> register_routes(Router& router, const DaemonConfig& cfg) {
 
 void shutdown_service() {
     g_watch.reset();
+    if (g_ctx) g_ctx->restarts = nullptr;
+    g_restarts.reset();
     if (g_ctx) g_ctx->events->stop();
     g_ctx.reset();
 }

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sqlite_db.hpp"
+#include "state_impl.hpp"
 #include "state_schema.hpp"
 
 namespace berth::daemon {
@@ -151,22 +152,6 @@ Result<std::optional<T>> read_one(Statement& s, Read read) {
 }
 
 }  // namespace
-
-struct StateDb::Impl {
-    std::mutex mu;
-    SqliteDb db;
-    std::string path;
-    int version = 0;
-    // Container listings by project ("" = all), dropped on every write to the containers table:
-    // `ps` and the exit watch list them far more often than they change, and decoding each row's
-    // JSON columns costs more than the query.
-    std::map<std::string, std::vector<ContainerRecord>> listings;
-
-    // Every error names the file, so a message from a daemon with several roots is unambiguous.
-    Error fail(Error e, const std::string& what) const {
-        return e.context(what).context("state " + path);
-    }
-};
 
 StateDb::StateDb() : impl_(std::make_unique<Impl>()) {}
 StateDb::~StateDb() = default;

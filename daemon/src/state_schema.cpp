@@ -69,6 +69,21 @@ CREATE TABLE images (
     last_used     INTEGER NOT NULL DEFAULT 0
 );
 )sql",
+    // 3: restart policies, fixed when a container is made, and what dockerd's restart manager
+    // keeps across daemon restarts. The row goes with its container.
+    R"sql(
+CREATE TABLE container_restart (
+    id               TEXT PRIMARY KEY,
+    policy           TEXT NOT NULL DEFAULT 'no',
+    stop_signal      TEXT NOT NULL DEFAULT '',
+    restart_count    INTEGER NOT NULL DEFAULT 0,
+    manually_stopped INTEGER NOT NULL DEFAULT 0
+);
+CREATE TRIGGER container_restart_gone AFTER DELETE ON containers
+BEGIN
+    DELETE FROM container_restart WHERE id = old.id;
+END;
+)sql",
 };
 
 Result<void> apply(SqliteDb& db, int version) {

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "container_args_parts.hpp"
+#include "scheduler/restart_policy.hpp"
 
 namespace berth::scheduler {
 namespace detail {
@@ -119,6 +120,8 @@ Result<ContainerArgs> container_args(const compose::Node& service, const Contain
     ArgsBuilder b{service, ctx, {}, {}};
     ContainerArgs out;
     if (auto ok = refuse_unsupported(b); !ok) return ok.error();
+    // The daemon carries the policy out, but a bad one must stop `up` before anything is made.
+    if (auto policy = restart_policy_of(ctx.service, service); !policy) return policy.error();
     if (needs_bridge_network(service)) {
         return b.fail("bridge networks are not supported yet; set network_mode: host or none");
     }

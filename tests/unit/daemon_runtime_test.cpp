@@ -118,6 +118,18 @@ TEST(DaemonRuntimeQuery, CpuPercentOfOneCpu) {
     EXPECT_TRUE(doc.contains("pids"));
 }
 
+TEST(DaemonRuntimeStop, ReadsWhetherBerthCtrHadToKill) {
+    EXPECT_FALSE(stop_outcome("").killed);
+    auto killed =
+        stop_outcome("abc: killed after timeout: did not stop within 10s after SIGTERM\n");
+    EXPECT_TRUE(killed.killed);
+    EXPECT_EQ(killed.reason, "did not stop within 10s after SIGTERM");
+    // An older berth-ctr printed the marker alone.
+    auto bare = stop_outcome("abc: killed after timeout\n");
+    EXPECT_TRUE(bare.killed);
+    EXPECT_EQ(bare.reason, "did not stop within its grace period");
+}
+
 TEST(DaemonRuntimeStates, Names) {
     EXPECT_STREQ(to_string(ContainerRunState::Created), "created");
     EXPECT_STREQ(to_string(ContainerRunState::Running), "running");
@@ -336,6 +348,7 @@ TEST_F(DaemonRuntime, RunningPausedExecTopStatsStopWaitRemove) {
 
     auto s = rt_->stop("loop", 5.0);
     ASSERT_TRUE(s) << s.error().message();
+    EXPECT_FALSE(s->killed);
     st = rt_->status("loop");
     ASSERT_TRUE(st);
     EXPECT_EQ(st->state, ContainerRunState::Exited);

@@ -116,6 +116,33 @@ TEST_F(StateDbTest, ImagesFollowTheStoreAndKeepWhatOnlyTheDaemonKnows) {
     EXPECT_EQ((*second)[0].last_tag_time, (*first)[0].last_tag_time);
 }
 
+TEST_F(StateDbTest, RestartStateIsKeptAndGoesWithItsContainer) {
+    auto db = open_ok();
+    ASSERT_NE(db, nullptr);
+    ASSERT_TRUE(db->put_container(container("id1", "shop-web-1")).ok());
+    ASSERT_TRUE(db->put_container(container("id2", "shop-web-2")).ok());
+    RestartRecord r{"id1", "on-failure:3", "SIGINT", 2, true};
+    ASSERT_TRUE(db->put_restart(r).ok());
+    ASSERT_TRUE(db->put_restart({"id2", "always", "", 0, false}).ok());
+    auto back = db->restart_record("id1");
+    ASSERT_TRUE(back.ok() && back->has_value());
+    EXPECT_EQ((*back)->policy, "on-failure:3");
+    EXPECT_EQ((*back)->stop_signal, "SIGINT");
+    EXPECT_EQ((*back)->restart_count, 2);
+    EXPECT_TRUE((*back)->manually_stopped);
+    r.restart_count = 3;
+    ASSERT_TRUE(db->put_restart(r).ok());
+    EXPECT_EQ((*db->restart_record("id1"))->restart_count, 3);
+    ASSERT_TRUE(db->remove_container("id1").ok());
+    auto gone = db->restart_record("id1");
+    ASSERT_TRUE(gone.ok());
+    EXPECT_FALSE(gone->has_value());
+    auto all = db->restart_records();
+    ASSERT_TRUE(all.ok());
+    ASSERT_EQ(all->size(), 1u);
+    EXPECT_EQ((*all)[0].id, "id2");
+}
+
 TEST_F(StateDbTest, UsesWriteAheadLogging) {
     auto db = open_ok();
     ASSERT_NE(db, nullptr);

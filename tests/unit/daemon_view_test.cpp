@@ -56,6 +56,10 @@ TEST(ContainerJson, RunningContainerHasComposeFields) {
     EXPECT_EQ(j["Status"], "Up 3 seconds");
     EXPECT_EQ(j["Command"], "\"sleep 1000\"");
     EXPECT_EQ(j["ExitCode"], 0);
+    EXPECT_EQ(j["RestartCount"], 0);
+    EXPECT_EQ(
+        nlohmann::json::parse(container_json(record(), st, 1795928403, {"", 3}))["RestartCount"],
+        3);
     EXPECT_TRUE(j["Publishers"].is_array());
     EXPECT_EQ(j["Labels"]["berth.project"], "demo");
     EXPECT_EQ(j["CreatedAt"], "2026-11-29 05:00:00 +0000 UTC");
@@ -98,7 +102,7 @@ TEST(ContainerJson, EscapesWhatUsersWrite) {
     std::string two;
     append_container_json(two, c, st, c.created);
     two += ',';
-    append_container_json(two, record(), st, c.created, "healthy");
+    append_container_json(two, record(), st, c.created, {"healthy", 0});
     auto both = nlohmann::json::parse("[" + two + "]");
     ASSERT_EQ(both.size(), 2u);
     EXPECT_EQ(both[1]["Health"], "healthy");

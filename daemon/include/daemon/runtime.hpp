@@ -29,6 +29,14 @@ struct ContainerStatus {
     int exit_code = 0;
     bool oom_killed = false;
     std::string started_at, finished_at;  // RFC 3339, "" when never
+    bool killed_after_timeout = false;    // the last stop needed SIGKILL
+};
+
+// How a stop went: whether PID 1 had to be killed after its grace period, and the engine's words
+// for it ("did not stop within 10s after SIGTERM").
+struct StopOutcome {
+    bool killed = false;
+    std::string reason;
 };
 
 struct LogLine {
@@ -40,7 +48,7 @@ struct LogLine {
 
 struct LogQuery {
     bool follow = false;
-    std::optional<std::size_t> tail;  // last N lines per container
+    std::optional<std::size_t> tail;              // last N lines per container
     std::int64_t since_nano = 0, until_nano = 0;  // 0 = unbounded
 };
 
@@ -50,6 +58,9 @@ struct ExecRequest {
     bool tty = false, detach = false;
 };
 
+// Reads berth-ctr stop's output.
+StopOutcome stop_outcome(const std::string& ctr_output);
+
 class Runtime {
   public:
     explicit Runtime(RuntimeConfig config);
@@ -57,7 +68,7 @@ class Runtime {
     // `berth-ctr create ID ARGS...`: the folder, the config; nothing runs yet.
     Result<void> create(const std::string& id, const std::vector<std::string>& create_args) const;
     Result<void> start(const std::string& id) const;  // returns once PID 1 runs
-    Result<void> stop(const std::string& id, std::optional<double> timeout) const;
+    Result<StopOutcome> stop(const std::string& id, std::optional<double> timeout) const;
     Result<void> kill(const std::string& id, const std::string& signal) const;
     Result<void> pause(const std::string& id, bool freeze) const;
     // Stops (force) and removes the folder, cgroup, mounts; a missing container is not an error.

@@ -49,6 +49,16 @@ struct ImageRecord {
     std::int64_t last_used = 0;  // unix seconds: the last container created from it; 0 = never
 };
 
+// A container's restart policy and the restart manager's state that outlives a daemon restart
+// (daemon/src/restart_manager.cpp).
+struct RestartRecord {
+    std::string id;
+    std::string policy = "no";  // no, always, on-failure[:N], unless-stopped
+    std::string stop_signal;    // the service's own stop_signal; "" when it sets none
+    int restart_count = 0;      // restarts by the policy since the user last started it
+    bool manually_stopped = false;
+};
+
 struct EventRecord {
     std::int64_t seq = 0;
     std::int64_t time_nano = 0;
@@ -99,6 +109,11 @@ class StateDb {
     Result<void> sync_images(const std::vector<ImageRecord>& listing);
     Result<std::vector<ImageRecord>> images();        // sorted by id
     Result<void> touch_image(const std::string& id);  // last_used = now
+
+    // Restart state (state_restart.cpp); the row is removed with its container.
+    Result<void> put_restart(const RestartRecord& r);  // insert or replace by id
+    Result<std::optional<RestartRecord>> restart_record(const std::string& id);
+    Result<std::vector<RestartRecord>> restart_records();
 
     // Appends and returns the event with its seq.
     Result<EventRecord> add_event(EventRecord e);

@@ -117,6 +117,13 @@ Result<void> read_report(int fd) {
     return {};
 }
 
+// 10 -> "10s", 0.5 -> "0.5s": the grace period as a user wrote it.
+std::string seconds_text(double seconds) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%gs", seconds);
+    return buf;
+}
+
 Result<void> thaw_if_paused(const Container& c) {
     if (c.status != Status::Paused) return {};
     auto cg = open_cgroup(c);
@@ -184,7 +191,8 @@ Result<void> stop(const std::string& root, const std::string& id, std::optional<
     (void)thaw_if_paused(*c);
     wait_monitor(pidfd, -1);
     if (pidfd >= 0) close(pidfd);
-    out += id + ": killed after timeout\n";
+    out += id + ": killed after timeout: did not stop within " + seconds_text(grace) + " after " +
+           signal_name(c->options.stop_signal) + "\n";
     return {};
 }
 

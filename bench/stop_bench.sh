@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Wall time of `berth stop` and `berth down` of 10-service stacks whose services trap SIGTERM and
+# exit promptly (busybox sh runs a trap only between commands, hence the 0.1 s sleeps): ten
+# independent services, and a chain of ten (each depends_on the one before, so the stop goes
+# level by level, dependents first). With every stop in parallel and no needless waiting, the
+# independent stack stops in about one trap latency plus a berth-ctr round trip, and the chain in
+# ten of them. Prints figures; asserts nothing. As root: bench/stop_bench.sh [BUILD_BIN_DIR]
+# Runs a private berthd in its own network and mount namespaces, with its own roots.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+bin=$(realpath -e "${1:-$here/build/bin}")
+if ((EUID != 0)); then
+    echo "stop_bench: needs root (namespaces, mounts, cgroups)" >&2
+    exit 1
+fi
+if [[ -z ${BERTH_BENCH_INNER:-} ]]; then
+    BERTH_BENCH_INNER=1 exec unshare --net --mount --fork "$0" "$bin"
+fi
+mount --make-rprivate /
+ip link set lo up
+
+tmp=$(mktemp -d /tmp/berth-stop-bench-XXXXXX)
+daemon_pid=
+cleanup() {
+    if [[ -n $daemon_pid ]]; then
+        for p in flat chain; do
+            "$bin/berth" -H "unix://$tmp/run/berth.sock" down -t 0 -p "$p" >/dev/null 2>&1 || true
+        done
+        kill "$daemon_pid" 2>/dev/null || true
+        wait "$daemon_pid" 2>/dev/null || true
+    fi
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+mkdir -p "$tmp/data" "$tmp/run"
+cat >"$tmp/daemon.json" <<JSON
+{"data-root": "$tmp/data", "exec-root": "$tmp/run", "hosts": ["unix://$tmp/run/berth.sock"]}
+JSON
+"$here/scripts/make-busybox-image" --berth "$bin/berth" --data-root "$tmp/data" >/dev/null
+"$bin/berthd" --config-file "$tmp/daemon.json" 2>"$tmp/berthd.log" &
+daemon_pid=$!
+berth() { "$bin/berth" -H "unix://$tmp/run/berth.sock" --progress quiet "$@"; }
+for _ in $(seq 100); do
+    berth ls >/dev/null 2>&1 && break
+    sleep 0.1
+done
+
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+
+# stack NAME CHAIN: ten services trapping SIGTERM; CHAIN=1 makes each depend on the one before.
+stack() {
+    local name=$1 chain=$2 f=$tmp/$1.yaml i
+    {
+        echo "name: $name"
+        echo "services:"
+        for ((i = 1; i <= 10; i++)); do
+            printf '  s%d:\n    image: busybox\n    network_mode: none\n' "$i"
+            printf '    command: ["sh", "-c", "trap \\"exit 0\\" TERM; while true; do sleep 0.1; done"]\n'
+            ((chain && i > 1)) && printf '    depends_on: [s%d]\n' $((i - 1))
+        done
+    } >"$f"
+    echo "$f"
+}
+
+for kind in flat chain; do
+    f=$(stack "$kind" $([[ $kind == chain ]] && echo 1 || echo 0))
+    berth -f "$f" up -d
+    t0=$(now_ms)
+    berth -f "$f" stop
+    t1=$(now_ms)
+    left=$(berth -f "$f" ps -q | wc -l)
+    berth -f "$f" start
+    t2=$(now_ms)
+    berth -f "$f" down
+    t3=$(now_ms)
+    printf '%-5s 10 services trapping SIGTERM: stop %5d ms   down %5d ms   (running after stop: %d)\n' \
+        "$kind" $((t1 - t0)) $((t3 - t2)) "$left"
+done

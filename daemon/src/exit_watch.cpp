@@ -36,11 +36,18 @@ void ExitWatch::scan() {
         if (!st) continue;
         now[c.id] = st->state;
         auto before = last_.find(c.id);
-        bool was_up = before != last_.end() && (before->second == ContainerRunState::Running ||
-                                                before->second == ContainerRunState::Paused);
-        if (was_up && st->state == ContainerRunState::Exited) publish_exit(ctx_, c, *st);
+        // Created counts: the container may have started and ended since.
+        bool was_up = before != last_.end() && before->second != ContainerRunState::Exited &&
+                      before->second != ContainerRunState::Dead;
+        // A container that started and ended between two scans was never seen up; the exits
+        // found on the first scan are older than this daemon and were reported before.
+        bool came_and_went = before == last_.end() && scanned_;
+        if ((was_up || came_and_went) && st->state == ContainerRunState::Exited) {
+            publish_exit(ctx_, c, *st);
+        }
     }
     last_ = std::move(now);
+    scanned_ = true;
 }
 
 }  // namespace berth::daemon

@@ -26,6 +26,7 @@ class ExitWatch {
     std::condition_variable wake_;
     bool stopping_ = false;
     std::map<std::string, ContainerRunState> last_;
+    bool scanned_ = false;  // after the first scan, a container not seen before is new
     std::thread thread_;
 
     void loop();

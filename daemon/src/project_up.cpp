@@ -148,7 +148,8 @@ struct UpRun {
         const compose::Node* before = previous->service(s.service);
         const compose::Node* after = project.service(s.service);
         if (!before || !after) return s.reason;
-        auto keys = scheduler::changed_keys(*before, *after);
+        auto keys = scheduler::changed_keys(compose::hashed_service(*before),
+                                            compose::hashed_service(*after));
         std::string list;
         for (const auto& k : keys) list += (list.empty() ? "" : ", ") + k;
         return list.empty() ? "image changed" : "config changed: " + list;

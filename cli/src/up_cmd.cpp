@@ -198,7 +198,7 @@ int follow(const ApiClient& client, const compose::Project& p, const UpFlags& f,
                   since_exact, &g_stop_logs);
     if (auto r = watch.start(); !r) return fail(r.error());
     if (!q.services.empty()) {
-        std::cout << "Attaching to " << join(q.services, ", ") << "\n";
+        std::cout << "Attaching to " << join(q.services, ", ") << "\n" << std::flush;
         LogStyle style{.color = global.color(), .timestamps = f.timestamps, .prefix = true};
         auto r = print_logs(client, p.name, q, style, &g_stop_logs);
         if (!r && r.error().errnum() != EINTR) return fail(r.error());
@@ -241,8 +241,6 @@ void add_recreate_flags(CLI::App* cmd, UpFlags& f) {
     cmd->add_flag("--no-recreate", f.no_recreate,
                   "If containers already exist, don't recreate them. Incompatible with "
                   "--force-recreate.");
-    cmd->add_flag("--always-recreate-deps", f.always_recreate_deps,
-                  "Recreate dependent containers. Incompatible with --no-recreate.");
     cmd->add_flag("--remove-orphans", f.remove_orphans,
                   "Remove containers for services not defined in the Compose file");
     cmd->add_option("--scale", f.scale, "Scale SERVICE to NUM instances (SERVICE=NUM)")
@@ -259,6 +257,8 @@ void add_up_commands(CLI::App& app, VerbContext ctx) {
     up->add_flag("--wait", f->wait, "Wait for services to be running|healthy");
     up->add_option("--wait-timeout", f->wait_timeout, "Maximum duration to wait, in seconds");
     up->add_flag("--no-deps", f->no_deps, "Don't start linked services");
+    up->add_flag("--always-recreate-deps", f->always_recreate_deps,
+                 "Recreate dependent containers. Incompatible with --no-recreate.");
     up->add_flag("--no-start", f->no_start, "Don't start the services after creating them");
     up->add_flag("--abort-on-container-exit", f->abort_on_exit,
                  "Stops all containers if any container was stopped");

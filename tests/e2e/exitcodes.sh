@@ -86,4 +86,21 @@ ps_json -a
 expect_eq "$(ps_field x State)" exited "x's State"
 b_ok down
 
+t "Ctrl-C stops the attached stack gracefully"
+bg_start attached up long
+wait_until 30 eval 'grep -q "Attaching to" "$T/attached.out"' || fail "up never attached"
+wait_until 30 state_is long running || fail "long never ran"
+# Ctrl-C reaches the client itself: $BG is the subshell that runs `timeout`, which passes INT on
+# (a background subshell ignores INT).
+timeout_pid=$(pgrep -P "$BG" | head -n 1)
+[[ -n $timeout_pid ]] || fail "no client process under $BG"
+kill -INT "${timeout_pid:-$BG}"
+bg_wait "$BG"
+expect_rc 130
+expect_contains "$ERR" "Gracefully stopping..." "the notice"
+expect_match "$ERR" "Container ec-long-1 +Stopped" "long stopped with progress"
+ps_json -a
+expect_eq "$(ps_field long State)" exited "long's State after Ctrl-C"
+b_ok down
+
 finish

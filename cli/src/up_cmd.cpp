@@ -9,6 +9,7 @@
 #include <ctime>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <set>
 
 #include "logs_cmd.hpp"
@@ -30,13 +31,10 @@ struct UpFlags {
 
 volatile std::sig_atomic_t g_first_interrupt = 0;
 volatile std::sig_atomic_t g_second_interrupt = 0;
-// Ends the log following: Ctrl-C, or the watch seeing the stack end or abort.
-volatile std::sig_atomic_t g_stop_logs = 0;
 
 void on_interrupt(int) {
     if (g_first_interrupt != 0) g_second_interrupt = 1;
     g_first_interrupt = 1;
-    g_stop_logs = 1;
 }
 
 // No SA_RESTART: the reads poll the flags, and nothing should resume as if Ctrl-C did not happen.
@@ -175,15 +173,31 @@ std::string unix_seconds(std::chrono::system_clock::time_point t) {
     return buf;
 }
 
+// How long the last log lines and exit lines get to arrive once the stack has ended.
+constexpr std::chrono::seconds kDrainGrace{2};
+
 // With --abort-on-container-exit / -failure: stop everything, and return the chosen exit code.
 int abort_stack(const ApiClient& client, const compose::Project& p, const UpFlags& f,
                 const GlobalFlags& global, UpWatch& watch) {
     std::cerr << "Aborting on container exit...\n";
     int rc = stop_project(client, p, f, global, &g_first_interrupt);
     // The stopped containers' own "exited with code" lines, as compose prints them.
-    watch.finish(std::chrono::seconds(2));
+    watch.finish(kDrainGrace);
     int code = watch.exit_code();
     return code != 0 ? code : rc;
+}
+
+// Why the attached run ended, once it has: the exit status.
+int after_stack(const ApiClient& client, const compose::Project& p, const UpFlags& f,
+                const GlobalFlags& global, UpWatch& watch) {
+    if (g_first_interrupt != 0) {
+        watch.finish(std::chrono::milliseconds(0));
+        return stop_after_interrupt(client, p, f, global);
+    }
+    if (auto e = watch.failure()) return fail(*e);
+    if (watch.aborted()) return abort_stack(client, p, f, global, watch);
+    watch.finish(std::chrono::milliseconds(0));
+    return watch.exit_code();
 }
 
 // Follows the attached services' logs until the watched containers have all exited (the
@@ -195,23 +209,20 @@ int follow(const ApiClient& client, const compose::Project& p, const UpFlags& f,
     q.since = std::to_string(since);
     q.services = attached_services(p, f);
     UpWatch watch(client, p.name, f.services.empty() ? q.services : f.services, exit_policy(f),
-                  since_exact, &g_stop_logs);
+                  since_exact);
     if (auto r = watch.start(); !r) return fail(r.error());
+    std::optional<LogFollow> logs;
     if (!q.services.empty()) {
         std::cout << "Attaching to " << join(q.services, ", ") << "\n" << std::flush;
         LogStyle style{.color = global.color(), .timestamps = f.timestamps, .prefix = true};
-        auto r = print_logs(client, p.name, q, style, &g_stop_logs);
-        if (!r && r.error().errnum() != EINTR) return fail(r.error());
+        logs.emplace(client, p.name, q, style);
     }
     watch.wait(&g_first_interrupt);
-    if (g_first_interrupt != 0) {
-        watch.finish(std::chrono::milliseconds(0));
-        return stop_after_interrupt(client, p, f, global);
+    int rc = after_stack(client, p, f, global, watch);
+    if (logs) {
+        if (auto e = logs->finish(kDrainGrace)) return fail(*e);
     }
-    if (auto e = watch.failure()) return fail(*e);
-    if (watch.aborted()) return abort_stack(client, p, f, global, watch);
-    watch.finish(std::chrono::milliseconds(0));
-    return watch.exit_code();
+    return rc;
 }
 
 int run_up(const VerbContext& ctx, UpFlags f, bool create) {

@@ -1,6 +1,7 @@
 #include "up_watch.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <iostream>
 
 namespace berth::cli {
@@ -8,12 +9,11 @@ namespace berth::cli {
 using nlohmann::json;
 
 UpWatch::UpWatch(const ApiClient& client, std::string project, std::vector<std::string> services,
-                 ExitPolicy policy, std::string since, volatile std::sig_atomic_t* stop_logs)
+                 ExitPolicy policy, std::string since)
     : client_(client),
       project_(std::move(project)),
       services_(std::move(services)),
       since_(std::move(since)),
-      stop_logs_(stop_logs),
       tracker_(std::move(policy)) {}
 
 UpWatch::~UpWatch() {
@@ -92,7 +92,6 @@ void UpWatch::on_event(std::string_view text) {
     tracker_.exited(x);
     std::cout << exit_line(x) + "\n" << std::flush;
     if (tracker_.done()) cancel_ = 1;
-    if (tracker_.done() || tracker_.aborted()) *stop_logs_ = 1;
     changed_.notify_all();
 }
 
@@ -127,6 +126,33 @@ int UpWatch::exit_code() {
 }
 
 std::optional<Error> UpWatch::failure() {
+    std::lock_guard lock(mu_);
+    return failure_;
+}
+
+LogFollow::LogFollow(const ApiClient& client, std::string project, LogQuery query, LogStyle style) {
+    thread_ =
+        std::thread([this, &client, project = std::move(project), query = std::move(query), style] {
+            auto r = print_logs(client, project, query, style, &cancel_);
+            std::lock_guard lock(mu_);
+            if (!r && r.error().errnum() != EINTR) failure_ = r.error();
+            ended_ = true;
+            ended_cv_.notify_all();
+        });
+}
+
+LogFollow::~LogFollow() {
+    cancel_ = 1;
+    if (thread_.joinable()) thread_.join();
+}
+
+std::optional<Error> LogFollow::finish(std::chrono::milliseconds grace) {
+    {
+        std::unique_lock lock(mu_);
+        ended_cv_.wait_for(lock, grace, [this] { return ended_; });
+    }
+    cancel_ = 1;
+    if (thread_.joinable()) thread_.join();
     std::lock_guard lock(mu_);
     return failure_;
 }

@@ -9,6 +9,7 @@
 #include <optional>
 #include <thread>
 
+#include "logs_cmd.hpp"
 #include "up_exit.hpp"
 #include "verb_support.hpp"
 
@@ -17,9 +18,8 @@ namespace berth::cli {
 class UpWatch {
   public:
     // `services` empty: every service of the project. `since`: unix seconds, fractional.
-    // `stop_logs` is raised once the log following should end (all exited, or aborting).
     UpWatch(const ApiClient& client, std::string project, std::vector<std::string> services,
-            ExitPolicy policy, std::string since, volatile std::sig_atomic_t* stop_logs);
+            ExitPolicy policy, std::string since);
     ~UpWatch();
     UpWatch(const UpWatch&) = delete;
     UpWatch& operator=(const UpWatch&) = delete;
@@ -46,12 +46,34 @@ class UpWatch {
     std::string project_;
     std::vector<std::string> services_;
     std::string since_;
-    volatile std::sig_atomic_t* stop_logs_;
     volatile std::sig_atomic_t cancel_ = 0;
 
     std::mutex mu_;
     std::condition_variable changed_;
     ExitTracker tracker_;
+    bool ended_ = false;
+    std::optional<Error> failure_;
+    std::thread thread_;
+};
+
+// The attached services' logs, followed on a thread of their own so that they keep flowing while
+// `up` stops the stack (after an abort or Ctrl-C), as compose shows the last lines of the
+// containers it stops. The stream ends by itself once every followed container has exited.
+class LogFollow {
+  public:
+    LogFollow(const ApiClient& client, std::string project, LogQuery query, LogStyle style);
+    ~LogFollow();
+    LogFollow(const LogFollow&) = delete;
+    LogFollow& operator=(const LogFollow&) = delete;
+
+    // Gives the stream up to `grace` to end by itself (its containers' last lines), then ends
+    // it; the stream's own failure, if any.
+    std::optional<Error> finish(std::chrono::milliseconds grace);
+
+  private:
+    volatile std::sig_atomic_t cancel_ = 0;
+    std::mutex mu_;
+    std::condition_variable ended_cv_;
     bool ended_ = false;
     std::optional<Error> failure_;
     std::thread thread_;

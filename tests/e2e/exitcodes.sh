@@ -79,6 +79,8 @@ b_ok down
 t "plain attached up returns once every container has exited"
 b up x ok
 expect_rc 0
+expect_contains "$OUT" "ok done" "the log line of a container that exited before up attached"
+expect_contains "$OUT" "x says bye" "x's log line"
 expect_contains "$OUT" "x-1 exited with code 42" "x's exit line"
 expect_contains "$OUT" "ok-1 exited with code 0" "ok's exit line"
 expect_lacks "$ERR" "Aborting" "no abort without the flag"

@@ -173,6 +173,22 @@ std::string unix_seconds(std::chrono::system_clock::time_point t) {
     return buf;
 }
 
+// compose's "Attaching to app-1, db-1": the attached containers, by name without the project.
+Result<std::vector<std::string>> attached_names(const ApiClient& client, const std::string& project,
+                                                const std::vector<std::string>& services) {
+    std::string target =
+        project_path(project, "containers") + "?all=1&services=" + url_encode(join(services, ","));
+    auto list = get_json(client, get_request(target));
+    if (!list) return list.error();
+    std::vector<std::string> names;
+    for (const auto& c : *list) {
+        if (c.value("OneOff", false)) continue;
+        names.push_back(exit_source(project, c.value("Service", ""), c.value("Name", "")));
+    }
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
 // How long the last log lines and exit lines get to arrive once the stack has ended.
 constexpr std::chrono::seconds kDrainGrace{2};
 
@@ -213,7 +229,10 @@ int follow(const ApiClient& client, const compose::Project& p, const UpFlags& f,
     if (auto r = watch.start(); !r) return fail(r.error());
     std::optional<LogFollow> logs;
     if (!q.services.empty()) {
-        std::cout << "Attaching to " << join(q.services, ", ") << "\n" << std::flush;
+        auto names = attached_names(client, p.name, q.services);
+        if (!names) return fail(names.error());
+        if (!names->empty())
+            std::cout << "Attaching to " << join(*names, ", ") << "\n" << std::flush;
         LogStyle style{.color = global.color(), .timestamps = f.timestamps, .prefix = true};
         logs.emplace(client, p.name, q, style);
     }

@@ -48,6 +48,7 @@ expect_eq "$(ps_count)" 0 "containers after refused commands"
 t "--exit-code-from returns the service's code and stops the others"
 b up x long --exit-code-from x
 expect_rc 42
+expect_contains "$OUT" "Attaching to long-1, x-1" "the attached containers"
 expect_contains "$OUT" "x says bye" "x's log line"
 expect_contains "$OUT" "x-1 exited with code 42" "x's exit line"
 expect_contains "$ERR" "Aborting on container exit..." "the abort notice"
@@ -90,7 +91,7 @@ b_ok down
 
 t "Ctrl-C stops the attached stack gracefully"
 bg_start attached up long
-wait_until 30 eval 'grep -q "Attaching to" "$T/attached.out"' || fail "up never attached"
+wait_until 30 eval 'grep -q "Attaching to long-1" "$T/attached.out"' || fail "up never attached"
 wait_until 30 state_is long running || fail "long never ran"
 # Ctrl-C reaches the client itself: $BG is the subshell that runs `timeout`, which passes INT on
 # (a background subshell ignores INT).

@@ -176,6 +176,13 @@ struct UpRun {
                 progress.event(resource(s.container_name), "Recreated");
                 return start_new(*rec);
             }
+            case scheduler::Action::Restart: {
+                const ContainerRecord* c = actual.by_id.at(s.container_id);
+                progress.event(resource(c->name), "Stopping", s.reason);
+                if (auto r = stop_container(ctx, *c, req.timeout); !r) return r;
+                progress.event(resource(c->name), "Stopped");
+                return start_new(*c);
+            }
             case scheduler::Action::Start: {
                 if (req.options.no_start) return {};
                 return start_new(*actual.by_id.at(s.container_id));

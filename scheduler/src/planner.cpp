@@ -198,6 +198,20 @@ Result<void> check_scale(const DesiredService& s) {
                  "name to scale the service");
 }
 
+// compose restarts (not recreates) a running dependent whose depends_on entry says restart: true
+// when that dependency is recreated.
+void restart_for_recreated(std::vector<Step>& steps, const std::vector<Dependency>& deps,
+                           const std::set<std::string>& recreated) {
+    for (const auto& d : deps) {
+        if (!d.restart || recreated.count(d.service) == 0) continue;
+        for (Step& s : steps) {
+            if (s.action != Action::Keep) continue;
+            s.action = Action::Restart;
+            s.reason = "dependency " + d.service + " recreated";
+        }
+    }
+}
+
 std::string recreated_parent(const DesiredService& s, const std::set<std::string>& recreated) {
     for (const auto& parent : s.shares_with) {
         if (recreated.count(parent) != 0) return parent;
@@ -239,7 +253,9 @@ Result<Plan> plan_up(const std::string& project, const Graph& graph,
             after.insert(after.end(), found->second.begin(), found->second.end());
         }
         std::sort(after.begin(), after.end());
-        for (Step& s : service_steps(project, target, existing[name], options)) {
+        auto steps = service_steps(project, target, existing[name], options);
+        if (!options.no_start) restart_for_recreated(steps, graph.dependencies(name), recreated);
+        for (Step& s : steps) {
             if (s.action == Action::Recreate) recreated.insert(name);
             s.after = after;
             // Dependents wait for the replicas that stay, not for the extra ones going away.

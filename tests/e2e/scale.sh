@@ -123,4 +123,40 @@ expect_contains "$(progress)" "forced" "the reason for --force-recreate"
 expect_ne "$(container_id app)" "$app1" "app recreated by --force-recreate"
 b_ok down
 
+t "a dependent with depends_on restart: true is restarted when its dependency is recreated"
+write_restart() {
+    project rs <<YAML
+services:
+  app:
+    image: busybox:latest
+    network_mode: none
+    init: true
+    command: ["sleep", "1000"]
+    depends_on:
+      db:
+        condition: service_started
+        restart: true
+  db:
+    image: busybox:latest
+    network_mode: none
+    init: true
+    command: ["sleep", "$1"]
+YAML
+}
+write_restart 1000
+b_ok up -d
+app1=$(container_id app)
+ps_json
+started1=$(ps_field app StartedAt)
+write_restart 1001
+b_ok up -d
+expect_match "$(progress)" "Container rs-db-1 +Recreate +config changed: command" "db's reason"
+expect_match "$(progress)" "Container rs-app-1 +Stopping +dependency db recreated" "app's reason"
+expect_match "$(progress)" "Container rs-app-1 +Started" "app started again"
+expect_eq "$(container_id app)" "$app1" "app is the same container"
+ps_json
+expect_ne "$(ps_field app StartedAt)" "$started1" "app's StartedAt"
+expect_eq "$(ps_field app State)" running "app's State"
+b_ok down
+
 finish

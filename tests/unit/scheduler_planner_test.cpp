@@ -258,6 +258,27 @@ TEST(Planner, ContainersJoiningARecreatedServiceAreRecreated) {
     for (const auto& s : plan.steps) EXPECT_NE(s.action, Action::Recreate) << s.service;
 }
 
+TEST(Planner, DependentsWithRestartTrueAreRestartedWhenTheDependencyIsRecreated) {
+    Dependency db = on("db");
+    db.restart = true;
+    auto g = Graph::build({{"app", {db}}, {"db", {}}, {"other", {on("db")}}});
+    ASSERT_TRUE(g.ok());
+    std::vector<DesiredService> desired{
+        {"app", "h-app", 1, "", {}}, {"db", "h-db-2", 1, "", {}}, {"other", "h-other", 1, "", {}}};
+    std::vector<ActualContainer> actual{running("app", 1, "h-app"), running("db", 1, "h-db"),
+                                        running("other", 1, "h-other")};
+    auto plan = plan_up("shop", *g, desired, actual, {});
+    ASSERT_TRUE(plan.ok());
+    EXPECT_EQ(step_for(*plan, "db").action, Action::Recreate);
+    EXPECT_EQ(step_for(*plan, "app").action, Action::Restart);
+    EXPECT_EQ(step_for(*plan, "app").reason, "dependency db recreated");
+    EXPECT_EQ(step_for(*plan, "other").action, Action::Keep);
+    desired[1].config_hash = "h-db";
+    plan = plan_up("shop", *g, desired, actual, {});
+    ASSERT_TRUE(plan.ok());
+    EXPECT_EQ(step_for(*plan, "app").action, Action::Keep) << "db kept: nothing to restart for";
+}
+
 TEST(Planner, ContainerNameCannotBeScaled) {
     auto desired = shop_desired();
     desired[3].container_name = "the-cache";
@@ -492,6 +513,7 @@ TEST(Planner, ActionNames) {
     EXPECT_STREQ(to_string(Action::Create), "create");
     EXPECT_STREQ(to_string(Action::Recreate), "recreate");
     EXPECT_STREQ(to_string(Action::Keep), "keep");
+    EXPECT_STREQ(to_string(Action::Restart), "restart");
 }
 
 }  // namespace

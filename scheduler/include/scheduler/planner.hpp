@@ -54,7 +54,8 @@ enum class Action {
     Start,     // an existing container that is not running
     Keep,      // up to date and running: nothing to do ("Running")
     Stop,
-    Remove,  // stop first when running
+    Remove,   // stop first when running
+    Restart,  // stop and start a running container: its depends_on with restart: true was recreated
 };
 const char* to_string(Action a);
 
@@ -84,9 +85,11 @@ std::string config_hash_with_image(const std::string& service_hash, const std::s
 // `up`: services in dependency order (a service's steps come after those of what it depends on),
 // Keep for containers that are up to date, Recreate for those whose hash differs or that join a
 // recreated service's namespaces (never with no_recreate; always with force_recreate, or
-// always_recreate_deps for dependencies), Create up to `replicas` taking the lowest free numbers,
-// Remove beyond it (outdated containers first, then the highest numbers), Remove for orphans
-// only with remove_orphans (else a warning naming them). Unknown names in options.services fail
+// always_recreate_deps for dependencies), Restart for a running, up-to-date container whose
+// depends_on entry with `restart: true` names a recreated service, Create up to `replicas` taking
+// the lowest free numbers, Remove beyond it (outdated containers first, then the highest numbers),
+// Remove for orphans only with remove_orphans (else a warning naming them). Unknown names in
+// options.services fail
 // (`no such service: "x"`), and so does container_name on a service scaled past 1.
 Result<Plan> plan_up(const std::string& project, const Graph& graph,
                      const std::vector<DesiredService>& desired,

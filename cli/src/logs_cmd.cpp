@@ -63,7 +63,7 @@ Result<void> print_logs(const ApiClient& client, const std::string& project, con
                 std::cerr << "berth: " << line.value("message", "") << "\n";
             return;
         }
-        std::cout << renderer.render(line) << "\n";
+        std::cout << renderer.render(line) + "\n";
         if (q.follow) std::cout.flush();
     });
     std::cout.flush();

@@ -112,13 +112,25 @@ Result<UpRequest> parse_up_request(const std::string& body, const std::string& n
     BERTH_TRY(read(o, "detach", r.detach));
     BERTH_TRY(read(o, "no_deps", r.options.no_deps));
     BERTH_TRY(read(o, "force_recreate", r.options.force_recreate));
+    BERTH_TRY(read(o, "always_recreate_deps", r.options.always_recreate_deps));
     BERTH_TRY(read(o, "no_recreate", r.options.no_recreate));
     BERTH_TRY(read(o, "remove_orphans", r.options.remove_orphans));
     BERTH_TRY(read(o, "no_start", r.options.no_start));
     BERTH_TRY(read_opt(o, "timeout", r.timeout));
     BERTH_TRY(read(o, "parallel", r.parallel));
+    BERTH_TRY(read(o, "scale", r.scale));
     if (r.options.force_recreate && r.options.no_recreate) {
         return Error("--force-recreate and --no-recreate are incompatible");
+    }
+    if (r.options.always_recreate_deps && r.options.no_recreate) {
+        return Error("--always-recreate-deps and --no-recreate are incompatible");
+    }
+    for (const auto& [service, replicas] : r.scale) {
+        if (!r.project->service(service)) return Error("no such service: " + service);
+        if (replicas < 0) {
+            return Error("invalid --scale option \"" + service + "=" + std::to_string(replicas) +
+                         "\": the number of replicas cannot be negative");
+        }
     }
     return r;
 }

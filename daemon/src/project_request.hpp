@@ -1,6 +1,7 @@
 // The JSON bodies of the project routes (docs/api.md) → typed requests. Pure.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,6 +18,7 @@ struct UpRequest {
     bool detach = true;
     std::optional<double> timeout;  // stop timeout for recreation and down
     int parallel = 0;
+    std::map<std::string, int> scale;  // --scale: replicas per service, over the file's
 };
 
 struct ActionRequest {

@@ -18,7 +18,10 @@ namespace berth::daemon {
 
 namespace {
 
-int replicas_of(const compose::Node& service) {
+// --scale wins over the file's scale and deploy.replicas.
+int replicas_of(const std::string& name, const compose::Node& service,
+                const std::map<std::string, int>& scale) {
+    if (auto it = scale.find(name); it != scale.end()) return it->second;
     if (const compose::Node* s = service.find("scale"))
         return static_cast<int>(s->as_int().value_or(1));
     const compose::Node* deploy = service.find("deploy");
@@ -29,6 +32,16 @@ int replicas_of(const compose::Node& service) {
 std::string scalar_or(const compose::Node& n, const char* key, const std::string& fallback) {
     const compose::Node* v = n.find(key);
     return v && v->is_scalar() ? v->text : fallback;
+}
+
+// The services whose container's namespaces this one joins ("service:x").
+std::vector<std::string> shares_with(const compose::Node& service) {
+    std::vector<std::string> out;
+    for (const char* key : {"network_mode", "ipc", "pid", "uts"}) {
+        std::string mode = scalar_or(service, key, "");
+        if (mode.rfind("service:", 0) == 0) out.push_back(mode.substr(8));
+    }
+    return out;
 }
 
 // The services `up` acts on: those asked for and what they depend on (unless no_deps), or all.
@@ -79,14 +92,16 @@ Result<void> dry_run(const compose::Project& p, const std::string& service,
 }
 
 Result<std::map<std::string, ServicePlanInput>> prepare_services(
-    DaemonContext& ctx, const compose::Project& p, const std::set<std::string>& selected) {
+    DaemonContext& ctx, const compose::Project& p, const std::set<std::string>& selected,
+    const std::map<std::string, int>& scale) {
     std::map<std::string, ServicePlanInput> out;
     for (const auto& name : p.service_names()) {
         const compose::Node* node = p.service(name);
         ServicePlanInput in;
         in.desired.name = name;
-        in.desired.replicas = replicas_of(*node);
+        in.desired.replicas = replicas_of(name, *node, scale);
         in.desired.container_name = scalar_or(*node, "container_name", "");
+        in.desired.shares_with = shares_with(*node);
         auto image = resolve_image(ctx, name, *node);
         if (image) {
             in.desired.config_hash =
@@ -134,7 +149,8 @@ struct UpRun {
         const compose::Node* before = previous->service(s.service);
         const compose::Node* after = project.service(s.service);
         if (!before || !after) return s.reason;
-        auto keys = scheduler::changed_keys(*before, *after);
+        auto keys = scheduler::changed_keys(compose::hashed_service(*before),
+                                            compose::hashed_service(*after));
         std::string list;
         for (const auto& k : keys) list += (list.empty() ? "" : ", ") + k;
         return list.empty() ? "image changed" : "config changed: " + list;
@@ -163,6 +179,13 @@ struct UpRun {
                 progress.event(resource(s.container_name), "Recreated");
                 return start_new(*rec);
             }
+            case scheduler::Action::Restart: {
+                const ContainerRecord* c = actual.by_id.at(s.container_id);
+                progress.event(resource(c->name), "Stopping", s.reason);
+                if (auto r = stop_container(ctx, *c, req.timeout); !r) return r;
+                progress.event(resource(c->name), "Stopped");
+                return start_new(*c);
+            }
             case scheduler::Action::Start: {
                 if (req.options.no_start) return {};
                 return start_new(*actual.by_id.at(s.container_id));
@@ -178,6 +201,8 @@ struct UpRun {
                     progress.event(resource(old->name), "Stopped");
                     return {};
                 }
+                if (auto r = stop_container(ctx, *old, req.timeout); !r) return r;
+                progress.event(resource(old->name), "Stopped");
                 progress.event(resource(old->name), "Removing");
                 if (auto r = remove_container(ctx, *old, req.timeout, &stopped); !r) return r;
                 report_stop(progress, old->name, stopped);
@@ -211,7 +236,7 @@ Result<PreparedUp> prepare_up(DaemonContext& ctx, const UpRequest& up) {
     auto selected = selected_services(*graph, up.options);
     if (!selected) return selected.error();
     if (auto r = check_conditions(*graph, *selected); !r) return r.error();
-    auto inputs = prepare_services(ctx, project, *selected);
+    auto inputs = prepare_services(ctx, project, *selected, up.scale);
     if (!inputs) return inputs.error();
     auto actual = project_containers(ctx, project.name);
     if (!actual) return actual.error();

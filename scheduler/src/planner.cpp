@@ -98,14 +98,45 @@ std::vector<std::string> start_order(const Graph& graph, const std::vector<std::
     return order;
 }
 
+// docker compose's recreate strategies: diverged (recreate what changed), force, never.
+enum class Recreate { Diverged, Force, Never };
+
+Recreate strategy_for(const std::string& service, const UpOptions& o) {
+    if (o.no_recreate) return Recreate::Never;
+    bool named = o.services.empty() ||
+                 std::find(o.services.begin(), o.services.end(), service) != o.services.end();
+    bool force = named ? o.force_recreate : o.always_recreate_deps;
+    return force ? Recreate::Force : Recreate::Diverged;
+}
+
+// What one service's containers are measured against.
+struct ServiceTarget {
+    const DesiredService& want;
+    Recreate strategy;
+    std::string parent_recreated;  // a service whose namespaces it joins and that is recreated
+};
+
+// Why the container must be recreated, or "" when it may stay.
+std::string recreate_reason(const ActualContainer& c, const ServiceTarget& t) {
+    switch (t.strategy) {
+        case Recreate::Never:
+            return "";
+        case Recreate::Force:
+            return "forced";
+        case Recreate::Diverged:
+            break;
+    }
+    if (!t.parent_recreated.empty()) return t.parent_recreated + " recreated";
+    return c.config_hash != t.want.config_hash ? "config changed" : "";
+}
+
 // What to do with one container that stays.
-Step converge_existing(const ActualContainer& c, const DesiredService& want,
-                       const std::string& project, const UpOptions& options) {
-    bool outdated = c.config_hash != want.config_hash;
-    if (options.force_recreate || (outdated && !options.no_recreate)) {
+Step converge_existing(const ActualContainer& c, const ServiceTarget& t, const std::string& project,
+                       const UpOptions& options) {
+    if (std::string reason = recreate_reason(c, t); !reason.empty()) {
         Step s = existing_step(Action::Recreate, c);
-        s.container_name = container_name(project, want, c.number);
-        s.reason = options.force_recreate ? "forced" : "config changed";
+        s.container_name = container_name(project, t.want, c.number);
+        s.reason = std::move(reason);
         return s;
     }
     bool running = c.state == RunState::Running;
@@ -124,29 +155,68 @@ std::vector<int> free_numbers(const Containers& kept, int count) {
     return out;
 }
 
-// One service's steps: extra replicas (highest numbers) removed, the rest converged, missing
-// ones created.
-std::vector<Step> service_steps(const std::string& project, const DesiredService& want,
+// Scaling down keeps the up-to-date containers with the lowest numbers: outdated ones go first
+// (they would be recreated anyway), then the highest numbers, as docker compose picks them.
+Containers removal_last(Containers existing, const ServiceTarget& t) {
+    std::stable_partition(existing.begin(), existing.end(),
+                          [&](const ActualContainer& c) { return recreate_reason(c, t).empty(); });
+    return existing;
+}
+
+// One service's steps: extra replicas removed, the rest converged, missing ones created.
+std::vector<Step> service_steps(const std::string& project, const ServiceTarget& t,
                                 Containers existing, const UpOptions& options) {
     std::vector<Step> steps;
-    std::size_t replicas = static_cast<std::size_t>(std::max(want.replicas, 0));
+    std::size_t replicas = static_cast<std::size_t>(std::max(t.want.replicas, 0));
+    existing = removal_last(std::move(existing), t);
     for (std::size_t i = existing.size(); i > replicas; --i) {
         Step s = existing_step(Action::Remove, existing[i - 1]);
         s.reason = "scale down";
         steps.push_back(s);
     }
     if (existing.size() > replicas) existing.resize(replicas);
-    for (const auto& c : existing) steps.push_back(converge_existing(c, want, project, options));
+    sort_by_number(existing);
+    for (const auto& c : existing) steps.push_back(converge_existing(c, t, project, options));
     int missing = static_cast<int>(replicas - existing.size());
     for (int number : free_numbers(existing, missing)) {
         Step s;
         s.action = Action::Create;
-        s.service = want.name;
+        s.service = t.want.name;
         s.number = number;
-        s.container_name = container_name(project, want, number);
+        s.container_name = container_name(project, t.want, number);
         steps.push_back(s);
     }
     return steps;
+}
+
+// docker compose's wording: one name cannot be given to several containers.
+Result<void> check_scale(const DesiredService& s) {
+    if (s.replicas <= 1 || s.container_name.empty()) return {};
+    return Error("WARNING: The \"" + s.name + "\" service is using the custom container name \"" +
+                 s.container_name +
+                 "\". Docker requires each container to have a unique name. Remove the custom "
+                 "name to scale the service");
+}
+
+// compose restarts (not recreates) a running dependent whose depends_on entry says restart: true
+// when that dependency is recreated.
+void restart_for_recreated(std::vector<Step>& steps, const std::vector<Dependency>& deps,
+                           const std::set<std::string>& recreated) {
+    for (const auto& d : deps) {
+        if (!d.restart || recreated.count(d.service) == 0) continue;
+        for (Step& s : steps) {
+            if (s.action != Action::Keep) continue;
+            s.action = Action::Restart;
+            s.reason = "dependency " + d.service + " recreated";
+        }
+    }
+}
+
+std::string recreated_parent(const DesiredService& s, const std::set<std::string>& recreated) {
+    for (const auto& parent : s.shares_with) {
+        if (recreated.count(parent) != 0) return parent;
+    }
+    return "";
 }
 
 }  // namespace
@@ -171,7 +241,11 @@ Result<Plan> plan_up(const std::string& project, const Graph& graph,
     // A service's steps wait for every step of the services it depends on that are in this plan
     // (all their replicas), and for nothing else: no level barrier.
     std::map<std::string, std::vector<std::size_t>> steps_of;
+    std::set<std::string> recreated;
     for (const auto& name : start_order(graph, selected.value())) {
+        const DesiredService& want = *wanted.at(name);
+        if (auto r = check_scale(want); !r) return r.error();
+        ServiceTarget target{want, strategy_for(name, options), recreated_parent(want, recreated)};
         std::vector<std::size_t> after;
         for (const auto& dep : graph.dependencies(name)) {
             auto found = steps_of.find(dep.service);
@@ -179,7 +253,10 @@ Result<Plan> plan_up(const std::string& project, const Graph& graph,
             after.insert(after.end(), found->second.begin(), found->second.end());
         }
         std::sort(after.begin(), after.end());
-        for (Step& s : service_steps(project, *wanted.at(name), existing[name], options)) {
+        auto steps = service_steps(project, target, existing[name], options);
+        if (!options.no_start) restart_for_recreated(steps, graph.dependencies(name), recreated);
+        for (Step& s : steps) {
+            if (s.action == Action::Recreate) recreated.insert(name);
             s.after = after;
             // Dependents wait for the replicas that stay, not for the extra ones going away.
             if (s.action != Action::Remove) steps_of[name].push_back(plan.steps.size());

@@ -29,6 +29,8 @@ const char* to_string(Action a) {
             return "stop";
         case Action::Remove:
             return "remove";
+        case Action::Restart:
+            return "restart";
     }
     return "keep";
 }

@@ -30,19 +30,39 @@ expect_no_daemon() {
 }
 
 # Refused flags: the message, exit 1, before anything else.
-for flag in --wait --abort-on-container-exit --abort-on-container-failure; do
+for flag in --wait; do
     run up "$flag"
     [ "$rc" = 1 ] || fail "up $flag exited $rc"
     [ "$err" = "berth: $flag is not supported yet" ] || fail "up $flag said: $err"
 done
-run up --exit-code-from web
-contains "$err" "berth: --exit-code-from is not supported yet"
-run up --scale web=2
-contains "$err" "berth: --scale is not supported yet"
+
+# up's flag rules and --scale's values, in docker compose's words, before any connection.
+up_refuses() {
+    local want=$1
+    shift
+    run up "$@"
+    [ "$rc" = 1 ] || fail "up $* exited $rc"
+    contains "$err" "$want"
+}
+up_refuses "--detach cannot be combined with --abort-on-container-exit, --abort-on-container-failure, --attach, --attach-dependencies or --watch" -d --abort-on-container-exit
+up_refuses "--detach cannot be combined with" -d --exit-code-from web
+up_refuses "--detach cannot be combined with" -d --attach web
+up_refuses "--abort-on-container-failure cannot be combined with --abort-on-container-exit" \
+    --abort-on-container-exit --abort-on-container-failure
+up_refuses "no such service: nope" --exit-code-from nope
+up_refuses "no such service: db" --no-deps --exit-code-from db web
+up_refuses "cannot attach to services not included in up: nope" --attach nope
+up_refuses 'invalid --scale option "web". Should be SERVICE=NUM' --scale web
+up_refuses 'strconv.Atoi: parsing "x": invalid syntax' --scale web=x
+up_refuses 'invalid --scale option "web=-2"' --scale web=-2
+up_refuses "no such service: nope" --scale nope=1
+up_refuses "--always-recreate-deps and --no-recreate are incompatible" --always-recreate-deps --no-recreate
 
 # Every verb and its flags parse, then the request finds no daemon.
 run up -d --no-deps --force-recreate --remove-orphans --no-start -t 5 --timestamps \
-    --attach web --no-attach db --wait-timeout 3 web
+    --no-attach db --wait-timeout 3 --scale web=2 --scale web=0 web
+expect_no_daemon up
+run up --attach web --exit-code-from web --always-recreate-deps --abort-on-container-failure
 expect_no_daemon up
 run up --force-recreate --no-recreate
 contains "$err" "incompatible"

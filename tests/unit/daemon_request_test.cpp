@@ -50,6 +50,27 @@ TEST(UpRequest, RefusesWrongTypesAndContradictions) {
     EXPECT_EQ(r.error().message(), "the request has no project model");
 }
 
+TEST(UpRequest, ReadsScaleAndAlwaysRecreateDeps) {
+    auto r =
+        parse_up_request(up_body(R"({"scale":{"web":3},"always_recreate_deps":true})"), "demo");
+    ASSERT_TRUE(r.ok()) << r.error().message();
+    EXPECT_EQ(r->scale, (std::map<std::string, int>{{"web", 3}}));
+    EXPECT_TRUE(r->options.always_recreate_deps);
+}
+
+TEST(UpRequest, RefusesBadScaleAndContradictions) {
+    auto msg = [](const std::string& options) {
+        auto r = parse_up_request(up_body(options), "demo");
+        return r.ok() ? std::string("ok") : r.error().message();
+    };
+    EXPECT_EQ(msg(R"({"scale":{"nope":1}})"), "no such service: nope");
+    EXPECT_EQ(msg(R"({"scale":{"web":-1}})"),
+              "invalid --scale option \"web=-1\": the number of replicas cannot be negative");
+    EXPECT_EQ(msg(R"({"scale":{"web":"x"}})"), "\"scale\" has the wrong type");
+    EXPECT_EQ(msg(R"({"always_recreate_deps":true,"no_recreate":true})"),
+              "--always-recreate-deps and --no-recreate are incompatible");
+}
+
 TEST(ActionRequest, ModelIsOptional) {
     auto r = parse_action_request(
         R"({"services":["web"],"options":{"signal":"SIGUSR1","timeout":1.5}})", "demo");

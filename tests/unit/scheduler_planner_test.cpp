@@ -29,11 +29,11 @@ Graph shop_graph() {
 }
 
 std::vector<DesiredService> shop_desired() {
-    return {{"web", "h-web", 1, ""},
-            {"api", "h-api", 1, ""},
-            {"db", "h-db", 1, ""},
-            {"cache", "h-cache", 1, ""},
-            {"worker", "h-worker", 1, ""}};
+    return {{"web", "h-web", 1, "", {}},
+            {"api", "h-api", 1, "", {}},
+            {"db", "h-db", 1, "", {}},
+            {"cache", "h-cache", 1, "", {}},
+            {"worker", "h-worker", 1, "", {}}};
 }
 
 ActualContainer running(const std::string& service, int number, const std::string& hash) {
@@ -102,7 +102,7 @@ Names services_of(const Plan& plan) {
 }
 
 TEST(Planner, ContainerNames) {
-    DesiredService s{"web", "h", 1, ""};
+    DesiredService s{"web", "h", 1, "", {}};
     EXPECT_EQ(container_name("shop", s, 3), "shop-web-3");
     s.container_name = "frontend";
     EXPECT_EQ(container_name("shop", s, 1), "frontend");
@@ -212,6 +212,87 @@ TEST(Planner, ForceRecreateRecreatesEverySelectedService) {
     }
 }
 
+TEST(Planner, ForceRecreateAppliesToTheNamedServicesOnly) {
+    UpOptions o;
+    o.services = {"api"};
+    o.force_recreate = true;
+    Plan plan = up_ok(shop_desired(), shop_running(), o);
+    EXPECT_EQ(step_for(plan, "api").action, Action::Recreate);
+    EXPECT_EQ(step_for(plan, "api").reason, "forced");
+    EXPECT_EQ(step_for(plan, "db").action, Action::Keep);
+}
+
+TEST(Planner, AlwaysRecreateDepsRecreatesWhatTheNamedServicesBringAlong) {
+    UpOptions o;
+    o.services = {"api"};
+    o.always_recreate_deps = true;
+    Plan plan = up_ok(shop_desired(), shop_running(), o);
+    EXPECT_EQ(step_for(plan, "db").action, Action::Recreate);
+    EXPECT_EQ(step_for(plan, "db").reason, "forced");
+    EXPECT_EQ(step_for(plan, "api").action, Action::Keep);
+    o.force_recreate = true;
+    plan = up_ok(shop_desired(), shop_running(), o);
+    EXPECT_EQ(step_for(plan, "db").action, Action::Recreate);
+    EXPECT_EQ(step_for(plan, "api").action, Action::Recreate);
+}
+
+TEST(Planner, AlwaysRecreateDepsWithoutNamedServicesChangesNothing) {
+    UpOptions o;
+    o.always_recreate_deps = true;  // every service is named: none is only a dependency
+    Plan plan = up_ok(shop_desired(), shop_running(), o);
+    for (const auto& s : plan.steps) EXPECT_EQ(s.action, Action::Keep) << s.service;
+}
+
+TEST(Planner, ContainersJoiningARecreatedServiceAreRecreated) {
+    auto desired = shop_desired();
+    desired[1].shares_with = {"db"};  // api: network_mode service:db
+    desired[2].config_hash = "h-db-2";
+    Plan plan = up_ok(desired, shop_running());
+    EXPECT_EQ(step_for(plan, "db").reason, "config changed");
+    EXPECT_EQ(step_for(plan, "api").action, Action::Recreate);
+    EXPECT_EQ(step_for(plan, "api").reason, "db recreated");
+    EXPECT_EQ(step_for(plan, "worker").action, Action::Keep) << "depends_on alone keeps it";
+    UpOptions o;
+    o.no_recreate = true;
+    plan = up_ok(desired, shop_running(), o);
+    for (const auto& s : plan.steps) EXPECT_NE(s.action, Action::Recreate) << s.service;
+}
+
+TEST(Planner, DependentsWithRestartTrueAreRestartedWhenTheDependencyIsRecreated) {
+    Dependency db = on("db");
+    db.restart = true;
+    auto g = Graph::build({{"app", {db}}, {"db", {}}, {"other", {on("db")}}});
+    ASSERT_TRUE(g.ok());
+    std::vector<DesiredService> desired{
+        {"app", "h-app", 1, "", {}}, {"db", "h-db-2", 1, "", {}}, {"other", "h-other", 1, "", {}}};
+    std::vector<ActualContainer> actual{running("app", 1, "h-app"), running("db", 1, "h-db"),
+                                        running("other", 1, "h-other")};
+    auto plan = plan_up("shop", *g, desired, actual, {});
+    ASSERT_TRUE(plan.ok());
+    EXPECT_EQ(step_for(*plan, "db").action, Action::Recreate);
+    EXPECT_EQ(step_for(*plan, "app").action, Action::Restart);
+    EXPECT_EQ(step_for(*plan, "app").reason, "dependency db recreated");
+    EXPECT_EQ(step_for(*plan, "other").action, Action::Keep);
+    desired[1].config_hash = "h-db";
+    plan = plan_up("shop", *g, desired, actual, {});
+    ASSERT_TRUE(plan.ok());
+    EXPECT_EQ(step_for(*plan, "app").action, Action::Keep) << "db kept: nothing to restart for";
+}
+
+TEST(Planner, ContainerNameCannotBeScaled) {
+    auto desired = shop_desired();
+    desired[3].container_name = "the-cache";
+    desired[3].replicas = 2;
+    auto plan = plan_up("shop", shop_graph(), desired, {}, {});
+    ASSERT_FALSE(plan.ok());
+    EXPECT_EQ(plan.error().message(),
+              "WARNING: The \"cache\" service is using the custom container name \"the-cache\". "
+              "Docker requires each container to have a unique name. Remove the custom name to "
+              "scale the service");
+    desired[3].replicas = 1;
+    EXPECT_TRUE(plan_up("shop", shop_graph(), desired, {}, {}).ok());
+}
+
 TEST(Planner, ServicesSelectionBringsTheirDependencies) {
     UpOptions o;
     o.services = {"api"};
@@ -278,6 +359,37 @@ TEST(Planner, ScaleDownRemovesTheHighestNumbers) {
     EXPECT_EQ(worker, (std::vector<std::pair<int, Action>>{
                           {3, Action::Remove}, {2, Action::Remove}, {1, Action::Keep}}));
     EXPECT_EQ(step_for(plan, "worker", 3).container_id, "id-worker-3");
+}
+
+TEST(Planner, ScaleDownRemovesOutdatedContainersFirst) {
+    auto desired = shop_desired();
+    desired[4].replicas = 1;
+    auto actual = shop_running();
+    actual[4].config_hash = "old";  // worker-1 is outdated
+    actual.push_back(running("worker", 2, "h-worker"));
+    actual.push_back(running("worker", 3, "h-worker"));
+    Plan plan = up_ok(desired, actual);
+    std::vector<std::pair<int, Action>> worker;
+    for (const auto& s : plan.steps) {
+        if (s.service == "worker") worker.emplace_back(s.number, s.action);
+    }
+    EXPECT_EQ(worker, (std::vector<std::pair<int, Action>>{
+                          {1, Action::Remove}, {3, Action::Remove}, {2, Action::Keep}}));
+    EXPECT_EQ(step_for(plan, "worker", 3).reason, "scale down");
+}
+
+TEST(Planner, ScaleToZeroRemovesEveryContainerAndThenRefillsFromOne) {
+    auto desired = shop_desired();
+    desired[4].replicas = 0;
+    auto actual = shop_running();
+    actual.push_back(running("worker", 2, "h-worker"));
+    Plan plan = up_ok(desired, actual);
+    EXPECT_EQ(step_for(plan, "worker", 1).action, Action::Remove);
+    EXPECT_EQ(step_for(plan, "worker", 2).action, Action::Remove);
+    desired[4].replicas = 2;
+    plan = up_ok(desired, {});
+    EXPECT_EQ(step_for(plan, "worker", 1).action, Action::Create);
+    EXPECT_EQ(step_for(plan, "worker", 2).action, Action::Create);
 }
 
 TEST(Planner, ScalingNeverRecreates) {
@@ -401,6 +513,7 @@ TEST(Planner, ActionNames) {
     EXPECT_STREQ(to_string(Action::Create), "create");
     EXPECT_STREQ(to_string(Action::Recreate), "recreate");
     EXPECT_STREQ(to_string(Action::Keep), "keep");
+    EXPECT_STREQ(to_string(Action::Restart), "restart");
 }
 
 }  // namespace

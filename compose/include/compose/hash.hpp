@@ -8,8 +8,10 @@
 
 namespace berth::compose {
 
-// sha256 (hex) of the service's normalized definition, leaving out what only changes how many
-// replicas run (scale, deploy.replicas), so scaling never recreates containers.
+// The service as hashed: without scale, deploy.replicas (an emptied deploy goes too), build,
+// pull_policy, depends_on and profiles, as docker compose's ServiceHash.
+Node hashed_service(const Node& service);
+// sha256 (hex) of hashed_service(): scaling, or changing only those keys, recreates nothing.
 std::string service_config_hash(const Node& service);
 
 }  // namespace berth::compose

@@ -19,6 +19,9 @@ struct DesiredService {
     std::string config_hash;     // config_hash_with_image()
     int replicas = 1;            // scale / deploy.replicas
     std::string container_name;  // container_name, or "" for <project>-<service>-<n>
+    // Services whose container this one joins (network_mode, ipc, pid, uts: "service:x"): when
+    // one of them is recreated, this one holds a namespace of a container that is gone.
+    std::vector<std::string> shares_with;
 };
 
 enum class RunState { Created, Running, Paused, Exited, Dead };
@@ -33,10 +36,13 @@ struct ActualContainer {
     RunState state = RunState::Created;
 };
 
+// As docker compose: the services named (all, when none is) follow force_recreate; the ones
+// they bring along as dependencies follow always_recreate_deps.
 struct UpOptions {
     std::vector<std::string> services;  // empty = every enabled service
     bool no_deps = false;               // only `services`, not what they depend on
     bool force_recreate = false;
+    bool always_recreate_deps = false;
     bool no_recreate = false;
     bool remove_orphans = false;
     bool no_start = false;
@@ -48,7 +54,8 @@ enum class Action {
     Start,     // an existing container that is not running
     Keep,      // up to date and running: nothing to do ("Running")
     Stop,
-    Remove,    // stop first when running
+    Remove,   // stop first when running
+    Restart,  // stop and start a running container: its depends_on with restart: true was recreated
 };
 const char* to_string(Action a);
 
@@ -58,7 +65,9 @@ struct Step {
     int number = 1;
     std::string container_id;    // the existing container (Recreate, Start, Keep, Stop, Remove)
     std::string container_name;  // the new or existing name
-    std::string reason;          // why, for Recreate: "config changed" or "forced"
+    // Why, for Recreate: "config changed", "forced", or "db recreated" (a namespace it joins);
+    // "scale down" for a Remove.
+    std::string reason;
     std::vector<std::size_t> after;  // indexes of the steps that must finish first
 };
 
@@ -74,10 +83,14 @@ std::string container_name(const std::string& project, const DesiredService& s, 
 std::string config_hash_with_image(const std::string& service_hash, const std::string& image_id);
 
 // `up`: services in dependency order (a service's steps come after those of what it depends on),
-// Keep for containers that are up to date, Recreate for those whose hash differs (never with
-// no_recreate; always with force_recreate), Create up to `replicas`, Remove beyond it (highest
-// number first), Remove for orphans only with remove_orphans (else a warning naming them).
-// Unknown names in options.services fail: `no such service: "x"`.
+// Keep for containers that are up to date, Recreate for those whose hash differs or that join a
+// recreated service's namespaces (never with no_recreate; always with force_recreate, or
+// always_recreate_deps for dependencies), Restart for a running, up-to-date container whose
+// depends_on entry with `restart: true` names a recreated service, Create up to `replicas` taking
+// the lowest free numbers, Remove beyond it (outdated containers first, then the highest numbers),
+// Remove for orphans only with remove_orphans (else a warning naming them). Unknown names in
+// options.services fail
+// (`no such service: "x"`), and so does container_name on a service scaled past 1.
 Result<Plan> plan_up(const std::string& project, const Graph& graph,
                      const std::vector<DesiredService>& desired,
                      const std::vector<ActualContainer>& actual, const UpOptions& options);

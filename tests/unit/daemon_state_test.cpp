@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "daemon/state.hpp"
+#include "state_schema.hpp"
 
 namespace berth::daemon {
 namespace {
@@ -80,7 +81,7 @@ StepRecord step(std::string target, int seq) {
 TEST_F(StateDbTest, MigratesAnEmptyFileToTheCurrentSchema) {
     auto db = open_ok();
     ASSERT_NE(db, nullptr);
-    EXPECT_EQ(db->schema_version(), 1);
+    EXPECT_EQ(db->schema_version(), berth::daemon::state_schema_version());
     auto none = db->projects();
     ASSERT_TRUE(none.ok()) << none.error().message();
     EXPECT_TRUE(none->empty());
@@ -100,7 +101,8 @@ TEST_F(StateDbTest, RefusesANewerSchemaNamingBothVersions) {
     ASSERT_FALSE(db.ok());
     EXPECT_NE(db.error().message().find("schema version 7"), std::string::npos)
         << db.error().message();
-    EXPECT_NE(db.error().message().find("version 1"), std::string::npos) << db.error().message();
+    EXPECT_NE(db.error().message().find("version " + std::to_string(berth::daemon::state_schema_version())),
+              std::string::npos) << db.error().message();
     EXPECT_NE(db.error().message().find(path_), std::string::npos) << db.error().message();
 }
 
@@ -248,7 +250,7 @@ TEST_F(StateDbTest, ReopeningKeepsData) {
     }
     auto db = open_ok();
     ASSERT_NE(db, nullptr);
-    EXPECT_EQ(db->schema_version(), 1);
+    EXPECT_EQ(db->schema_version(), berth::daemon::state_schema_version());
     auto p = db->project("shop");
     ASSERT_TRUE(p.ok() && p->has_value());
     EXPECT_EQ((*p)->config_files, std::vector<std::string>{"c.yaml"});
@@ -419,6 +421,28 @@ TEST(StepStateNames, AreLowercase) {
     EXPECT_STREQ(to_string(StepState::Running), "running");
     EXPECT_STREQ(to_string(StepState::Done), "done");
     EXPECT_STREQ(to_string(StepState::Failed), "failed");
+}
+
+}  // namespace
+}  // namespace berth::daemon
+
+namespace berth::daemon {
+namespace {
+
+TEST_F(StateDbTest, HealthGoesWithItsContainer) {
+    auto db = open_ok();
+    ASSERT_NE(db, nullptr);
+    ASSERT_TRUE(db->put_container(container("id1", "shop-web-1")).ok());
+    ASSERT_TRUE(db->put_health({"id1", R"({"Test":["CMD","true"]})", ""}).ok());
+    ASSERT_TRUE(db->set_health_state("id1", R"({"Status":"healthy"})").ok());
+    auto h = db->health("id1");
+    ASSERT_TRUE(h.ok() && h->has_value());
+    EXPECT_EQ((*h)->config, R"({"Test":["CMD","true"]})");
+    EXPECT_EQ((*h)->state, R"({"Status":"healthy"})");
+    ASSERT_TRUE(db->remove_container("id1").ok());
+    auto gone = db->health("id1");
+    ASSERT_TRUE(gone.ok());
+    EXPECT_FALSE(gone->has_value());
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include "compose/hash.hpp"
 #include "engine/container_state.hpp"
 #include "etc_files.hpp"
+#include "health_monitor.hpp"
 #include "images/images.hpp"
 #include "private_cwd.hpp"
 #include "scheduler/container_args.hpp"
@@ -178,6 +179,9 @@ Result<ContainerRecord> make_container(DaemonContext& ctx, const compose::Projec
     // Recorded before the engine container exists: a daemon killed in between leaves a record
     // without a folder, which start-up removes (adopt.cpp), never a container nobody knows.
     if (auto r = ctx.db->put_container(rec); !r) return r.error();
+    if (ctx.health) {
+        if (auto r = ctx.health->configure(id, args->healthcheck); !r) return r.error();
+    }
     if (auto r = ctx.runtime->create(id, args->create_args); !r) return r.error();
     return rec;
 }
@@ -208,6 +212,7 @@ Result<void> start_container(DaemonContext& ctx, const ContainerRecord& c) {
         return e.context("start container " + c.name);
     }
     ctx.events->publish("start", c.id, event_attributes(c));
+    if (ctx.health) ctx.health->started(c);
     return {};
 }
 
@@ -217,6 +222,7 @@ Result<void> stop_container(DaemonContext& ctx, const ContainerRecord& c,
     if (st && st->state != ContainerRunState::Running && st->state != ContainerRunState::Paused) {
         return {};
     }
+    if (ctx.health) ctx.health->stopped(c.id);
     if (auto r = ctx.runtime->stop(c.id, timeout); !r) {
         Error e = r.error();
         return e.context("stop container " + c.name);
@@ -269,6 +275,7 @@ Result<void> remove_container(DaemonContext& ctx, const ContainerRecord& c,
         std::lock_guard lock(ctx.exits_mu);
         ctx.reported_exits.erase(c.id);
     }
+    if (ctx.health) ctx.health->removed(c.id);
     ctx.events->publish("destroy", c.id, event_attributes(c));
     return {};
 }

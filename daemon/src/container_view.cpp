@@ -52,6 +52,11 @@ std::string created_at(std::int64_t unix) {
     return buf;
 }
 
+std::string health_suffix(const std::string& health) {
+    if (health.empty()) return "";
+    return health == "starting" ? " (health: starting)" : " (" + health + ")";
+}
+
 std::string status_text(const ContainerStatus& st, std::int64_t now) {
     switch (st.state) {
         case ContainerRunState::Running:
@@ -76,7 +81,7 @@ std::string status_text(const ContainerStatus& st, std::int64_t now) {
 }  // namespace
 
 std::string container_json(const ContainerRecord& c, const ContainerStatus& st,
-                           std::int64_t now_unix) {
+                           std::int64_t now_unix, const std::string& health) {
     nlohmann::json j = {
         {"ID", c.id},
         {"Name", c.name},
@@ -88,8 +93,8 @@ std::string container_json(const ContainerRecord& c, const ContainerStatus& st,
         {"Number", c.number},
         {"OneOff", c.oneoff},
         {"State", to_string(st.state)},
-        {"Status", status_text(st, now_unix)},
-        {"Health", ""},
+        {"Status", status_text(st, now_unix) + health_suffix(health)},
+        {"Health", health},
         {"ExitCode", st.state == ContainerRunState::Exited ? st.exit_code : 0},
         {"Publishers", nlohmann::json::array()},
         {"Labels", c.labels},

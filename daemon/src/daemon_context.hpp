@@ -17,12 +17,15 @@
 
 namespace berth::daemon {
 
+class HealthMonitor;  // health_monitor.hpp
+
 struct DaemonContext {
     DaemonConfig cfg;
     std::unique_ptr<StateDb> db;
     std::unique_ptr<images::Store> store;
     std::unique_ptr<Runtime> runtime;
     std::unique_ptr<EventBus> events;
+    std::shared_ptr<HealthMonitor> health;  // healthcheck runners; null in unit tests
     std::mutex store_mu;                  // image store reads and snapshot preparation
     scheduler::LogRotation log_defaults;  // daemon.json's log-opts
 

@@ -5,6 +5,8 @@
 
 #include "common/strings.hpp"
 #include "container_view.hpp"
+#include "health_monitor.hpp"
+#include "inspect_view.hpp"
 #include "project_request.hpp"
 #include "routes.hpp"
 
@@ -76,7 +78,8 @@ void containers_route(DaemonContext& ctx, const HttpRequest& req, ResponseWriter
         if (!all && s.state != ContainerRunState::Running && s.state != ContainerRunState::Paused)
             continue;
         if (out.size() > 1) out += ',';
-        out += container_json(c, s, now);
+        out += container_json(c, s, now,
+                              ps_health(s, ctx.health ? ctx.health->view(c.id) : std::nullopt));
     }
     w.json(200, out + "]");
 }
@@ -159,8 +162,11 @@ bool event_matches(const EventRecord& e, const json& filters) {
         auto it = e.attributes.find(k);
         return it == e.attributes.end() ? std::string() : it->second;
     };
+    // "health_status" selects every "health_status: <status>", as Docker's filter does.
+    const std::string verb = e.action.substr(0, e.action.find(':'));
     return check("project", attr("project")) && check("service", attr("service")) &&
-           check("type", e.type) && check("event", e.action) && check("container", attr("name"));
+           check("type", e.type) && (check("event", e.action) || check("event", verb)) &&
+           check("container", attr("name"));
 }
 
 void events_route(DaemonContext& ctx, const HttpRequest& req, ResponseWriter& w) {

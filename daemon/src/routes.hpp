@@ -11,6 +11,7 @@ void add_query_routes(Router& r, DaemonContext& ctx);    // query_routes.cpp
 void add_stdio_routes(Router& r, DaemonContext& ctx);    // stdio_routes.cpp
 void add_archive_routes(Router& r, DaemonContext& ctx);  // archive_routes.cpp (cp)
 void add_image_routes(Router& r, DaemonContext& ctx);    // image_routes.cpp
+void add_inspect_routes(Router& r, DaemonContext& ctx);  // inspect_route.cpp
 
 // A container by name, id, or unique id prefix of at least 4 digits.
 Result<ContainerRecord> find_container(DaemonContext& ctx, const std::string& ref);

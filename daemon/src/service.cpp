@@ -10,6 +10,7 @@
 
 #include "adopt.hpp"
 #include "exit_watch.hpp"
+#include "health_monitor.hpp"
 #include "project_ops.hpp"
 #include "routes.hpp"
 
@@ -120,16 +121,20 @@ Result<void> register_routes(Router& router, const DaemonConfig& cfg) {
                  report->adopted, report->dropped_records, report->removed_unknown,
                  report->interrupted_steps);
     g_watch = std::make_unique<ExitWatch>(*g_ctx);
+    g_ctx->health = std::make_shared<HealthMonitor>(*g_ctx);
+    g_ctx->health->resume_running();
     add_project_routes(router, *g_ctx);
     add_query_routes(router, *g_ctx);
     add_stdio_routes(router, *g_ctx);
     add_archive_routes(router, *g_ctx);
     add_image_routes(router, *g_ctx);
+    add_inspect_routes(router, *g_ctx);
     return {};
 }
 
 void shutdown_service() {
     g_watch.reset();
+    if (g_ctx) g_ctx->health.reset();
     if (g_ctx) g_ctx->events->stop();
     g_ctx.reset();
 }

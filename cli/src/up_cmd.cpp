@@ -39,7 +39,6 @@ void catch_interrupts() {
 }
 
 int refused_flag(const UpFlags& f) {
-    if (f.wait) return refuse("--wait");
     if (f.abort_on_exit) return refuse("--abort-on-container-exit");
     if (f.abort_on_failure) return refuse("--abort-on-container-failure");
     if (!f.exit_code_from.empty()) return refuse("--exit-code-from");
@@ -56,7 +55,9 @@ Body up_body(const compose::Project& p, const UpFlags& f, bool no_start, int par
                     {"remove_orphans", f.remove_orphans},
                     {"no_start", no_start},
                     {"timeout", f.timeout_opt->count() > 0 ? Body(f.timeout) : Body(nullptr)},
-                    {"parallel", parallel > 0 ? parallel : 0}};
+                    {"parallel", parallel > 0 ? parallel : 0},
+                    {"wait", f.wait},
+                    {"wait_timeout", f.wait_timeout}};
     return {{"project", model_json(p)},
             {"config_files", p.config_files},
             {"working_dir", p.working_dir},
@@ -118,12 +119,13 @@ int run_up(const VerbContext& ctx, const UpFlags& f, bool create) {
     if (!client) return fail(client.error());
     std::time_t since = std::time(nullptr);
     bool no_start = create || f.no_start;
-    if (!create && !f.detach && !no_start) catch_interrupts();
+    const bool detach = f.detach || f.wait;  // --wait implies --detach, as in docker compose
+    if (!create && !detach && !no_start) catch_interrupts();
     Request req = post_request(project_path(project->name, create ? "create" : "up"),
                                up_body(*project, f, no_start, ctx.global.parallel).dump());
     int rc = run_progress(*client, req, ctx.global, &g_first_interrupt);
     if (g_first_interrupt != 0) return stop_after_interrupt(*client, *project, f, ctx.global);
-    if (rc != 0 || create || f.detach || no_start) return rc;
+    if (rc != 0 || create || detach || no_start) return rc;
     return follow(*client, *project, f, ctx.global, since);
 }
 

@@ -43,8 +43,7 @@ struct Pending {
     std::vector<bool> met;
 };
 
-ConditionCheck check(DaemonContext& ctx, const scheduler::Dependency& d,
-                     const ContainerRecord& c) {
+ConditionCheck check(DaemonContext& ctx, const scheduler::Dependency& d, const ContainerRecord& c) {
     ContainerStatus st = status_of(ctx, c.id);
     if (d.condition == scheduler::Condition::CompletedSuccessfully) {
         return check_completed(c.name, st);

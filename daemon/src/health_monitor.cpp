@@ -190,8 +190,8 @@ void HealthMonitor::loop() {
                 // The late result of the exec, if it ever comes, is dropped by its generation.
                 const auto c = scheduler::with_health_defaults(e.config);
                 const std::int64_t end = wall_nano();
-                timeouts.emplace_back(id, scheduler::timed_out_probe(end - c.timeout_ns, end,
-                                                                     c.timeout_ns));
+                timeouts.emplace_back(
+                    id, scheduler::timed_out_probe(end - c.timeout_ns, end, c.timeout_ns));
                 kills.push_back(e.pipe_inode);
                 e.in_flight = false;
                 ++e.generation;

@@ -59,7 +59,8 @@ class HealthMonitor {
         std::int64_t started_nano = 0;  // the run's StartedAt
         bool active = false;
         Clock::time_point due;
-        std::uint64_t generation = 0;  // of the probe in flight; a late result of another is dropped
+        std::uint64_t generation =
+            0;  // of the probe in flight; a late result of another is dropped
         bool in_flight = false;
         Clock::time_point deadline;
         ino_t pipe_inode = 0;

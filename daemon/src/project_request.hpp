@@ -17,8 +17,8 @@ struct UpRequest {
     bool detach = true;
     std::optional<double> timeout;  // stop timeout for recreation and down
     int parallel = 0;
-    bool wait = false;      // --wait: until running and healthy
-    int wait_timeout = 0;   // --wait-timeout seconds, 0 = no limit
+    bool wait = false;     // --wait: until running and healthy
+    int wait_timeout = 0;  // --wait-timeout seconds, 0 = no limit
 };
 
 struct ActionRequest {

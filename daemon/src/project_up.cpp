@@ -1,7 +1,7 @@
 // `up` and `create`: check everything first (so bad input changes nothing), plan against the
 // containers that exist, then carry the plan out in dependency order, in parallel where it may.
-#include <nlohmann/json.hpp>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "compose/hash.hpp"
@@ -105,8 +105,9 @@ struct UpRun {
 
     // depends_on conditions, waited for inside the dependent's own step so that services that
     // do not depend on it go on meanwhile.
+    // --no-deps leaves the dependencies alone, their conditions included.
     Result<void> wait_dependencies(const scheduler::Step& s) {
-        if (req.options.no_start) return {};
+        if (req.options.no_start || req.options.no_deps) return {};
         return wait_for_dependencies(ctx, project.name, graph, s.service, progress);
     }
 
@@ -261,8 +262,16 @@ Result<void> execute_up(DaemonContext& ctx, const UpRequest& up, PreparedUp& pre
     for (const auto& warning : prepared.plan.warnings) progress.warning(warning);
     auto previous = stored_project(ctx, project.name);
     if (auto r = save_project(ctx, project); !r) return r;
-    UpRun run{ctx,      project,  up, prepared.graph, prepared.inputs, prepared.actual,
-              std::move(previous), progress, {}, {}};
+    UpRun run{ctx,
+              project,
+              up,
+              prepared.graph,
+              prepared.inputs,
+              prepared.actual,
+              std::move(previous),
+              progress,
+              {},
+              {}};
     auto done = run_steps(
         ctx, project.name, prepared.plan.steps, up.parallel, [&](const scheduler::Step& s) {
             auto r = run.run(s);

@@ -410,8 +410,7 @@ Result<void> StateDb::set_health_state(const std::string& id, const std::string&
 
 Result<std::optional<HealthRecord>> StateDb::health(const std::string& id) {
     std::lock_guard lock(impl_->mu);
-    auto stmt =
-        impl_->db.statement("SELECT id, config, state FROM container_health WHERE id = ?");
+    auto stmt = impl_->db.statement("SELECT id, config, state FROM container_health WHERE id = ?");
     if (!stmt) return impl_->fail(stmt.error(), "read health of " + id);
     stmt->bind(1, id);
     auto found = read_one<HealthRecord>(stmt.value(), [](const Statement& s) {

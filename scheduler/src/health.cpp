@@ -109,8 +109,8 @@ void record_probe(HealthState& s, const images::Healthcheck& h, std::int64_t sta
     } else {
         // Only a container still "starting" gets the grace of its start period: one that was
         // healthy and fails again counts every failure.
-        bool grace = s.status == HealthStatus::Starting &&
-                     r.start_nano - started_nano < c.start_period_ns;
+        bool grace =
+            s.status == HealthStatus::Starting && r.start_nano - started_nano < c.start_period_ns;
         if (!grace) {
             ++s.failing_streak;
             if (s.failing_streak >= c.retries) s.status = HealthStatus::Unhealthy;
@@ -124,7 +124,8 @@ void record_probe(HealthState& s, const images::Healthcheck& h, std::int64_t sta
 std::int64_t next_probe_delay(const HealthState& s, const images::Healthcheck& h,
                               std::int64_t started_nano, std::int64_t now_nano) {
     const images::Healthcheck c = with_health_defaults(h);
-    bool in_start = s.status == HealthStatus::Starting && now_nano - started_nano < c.start_period_ns;
+    bool in_start =
+        s.status == HealthStatus::Starting && now_nano - started_nano < c.start_period_ns;
     return in_start ? c.start_interval_ns : c.interval_ns;
 }
 

@@ -85,6 +85,18 @@ ps_json
 expect_ne "$(ps_field app StartedAt)" "$app_before" "app's StartedAt after restart db"
 expect_eq "$(ps_field db Health)" healthy "db's Health after restart (waited for by app)"
 
+t "up recreating db restarts app (restart: true)"
+app_before=$(ps_field app StartedAt)
+app_id=$(ps_field app ID)
+sed -i 's/^    command: \["sh", "-c", "sleep 2;/    environment: {CHANGED: "1"}\n    command: ["sh", "-c", "sleep 2;/' \
+    "$PROJECT_DIR/compose.yaml"
+b_ok up -d
+expect_match "$(progress)" "Container hc-db-1 +Recreate" "db's Recreate line"
+expect_match "$(progress)" "Container hc-app-1 +Restarted" "app's Restarted line"
+ps_json
+expect_eq "$(ps_field app ID)" "$app_id" "app's container (kept, restarted)"
+expect_ne "$(ps_field app StartedAt)" "$app_before" "app's StartedAt after db was recreated"
+
 t "a restarted berthd keeps probing"
 last_end=$(inspect_field hc-db-1 '.State.Health.Log[-1].End')
 crash_daemon

@@ -72,7 +72,7 @@ TEST(HealthJson, RoundTrips) {
     scheduler::HealthState s;
     s.status = HealthStatus::Unhealthy;
     s.failing_streak = 4;
-    s.log.push_back({1764392400123456789, 1764392400223456789, 1, "no"});
+    s.log.push_back({1795928400123456789, 1795928400223456789, 1, "no"});
     auto j = health_state_json(s);
     EXPECT_EQ(j["Status"], "unhealthy");
     EXPECT_EQ(j["Log"][0]["Start"], "2026-11-29T05:00:00.123456789Z");
@@ -81,7 +81,7 @@ TEST(HealthJson, RoundTrips) {
     EXPECT_EQ(st->status, HealthStatus::Unhealthy);
     EXPECT_EQ(st->failing_streak, 4);
     ASSERT_EQ(st->log.size(), 1u);
-    EXPECT_EQ(st->log[0].start_nano, 1764392400123456789);
+    EXPECT_EQ(st->log[0].start_nano, 1795928400123456789);
     EXPECT_EQ(st->log[0].output, "no");
     EXPECT_FALSE(parse_health_state_json(""));
 }

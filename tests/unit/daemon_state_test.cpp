@@ -101,8 +101,10 @@ TEST_F(StateDbTest, RefusesANewerSchemaNamingBothVersions) {
     ASSERT_FALSE(db.ok());
     EXPECT_NE(db.error().message().find("schema version 7"), std::string::npos)
         << db.error().message();
-    EXPECT_NE(db.error().message().find("version " + std::to_string(berth::daemon::state_schema_version())),
-              std::string::npos) << db.error().message();
+    EXPECT_NE(db.error().message().find("version " +
+                                        std::to_string(berth::daemon::state_schema_version())),
+              std::string::npos)
+        << db.error().message();
     EXPECT_NE(db.error().message().find(path_), std::string::npos) << db.error().message();
 }
 

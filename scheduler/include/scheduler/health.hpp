@@ -21,8 +21,8 @@ inline constexpr std::int64_t kHealthDefaultInterval = 30'000'000'000;
 inline constexpr std::int64_t kHealthDefaultTimeout = 30'000'000'000;
 inline constexpr std::int64_t kHealthDefaultStartInterval = 5'000'000'000;
 inline constexpr int kHealthDefaultRetries = 3;
-inline constexpr std::size_t kHealthMaxLog = 5;           // State.Health.Log entries kept
-inline constexpr std::size_t kHealthMaxOutput = 4096;     // bytes of a probe's output kept
+inline constexpr std::size_t kHealthMaxLog = 5;        // State.Health.Log entries kept
+inline constexpr std::size_t kHealthMaxOutput = 4096;  // bytes of a probe's output kept
 
 // A service's `healthcheck` as overrides of the image's: the test (["CMD", ...],
 // ["CMD-SHELL", "..."] or ["NONE"]), durations and retries it sets (0 = the image's), and

@@ -104,8 +104,8 @@ struct UpRun {
     std::string resource(const std::string& name) const { return "Container " + name; }
 
     // depends_on conditions, waited for inside the dependent's own step so that services that
-    // do not depend on it go on meanwhile.
-    // --no-deps leaves the dependencies alone, their conditions included.
+    // do not depend on it go on meanwhile. --no-deps leaves the dependencies alone, their
+    // conditions included.
     Result<void> wait_dependencies(const scheduler::Step& s) {
         if (req.options.no_start || req.options.no_deps) return {};
         return wait_for_dependencies(ctx, project.name, graph, s.service, progress);

@@ -1,5 +1,7 @@
 #include "health_monitor.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 
 #include "container_ops.hpp"
@@ -217,7 +219,16 @@ void HealthMonitor::loop() {
 }
 
 void HealthMonitor::probe(Launch l) {
-    auto r = run_probe(*ctx_.runtime, l.id, l.argv, l.pipe);
+    // A paused container is not probed (its exec would count as a failure), and one that is
+    // not running any more ends its runner.
+    auto before = ctx_.runtime->status(l.id);
+    Result<scheduler::ProbeResult> r = Error("not running");
+    if (before && before->state == ContainerRunState::Running) {
+        r = run_probe(*ctx_.runtime, l.id, l.argv, l.pipe);
+    } else {
+        ::close(l.pipe.read_fd);
+        ::close(l.pipe.write_fd);
+    }
     if (r) {
         apply(l.id, l.generation, std::move(*r));
     } else {

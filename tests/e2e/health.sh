@@ -105,6 +105,18 @@ expect_eq "$(inspect_field hc-db-1 .State.Health.Status)" healthy "db's health a
 wait_until 10 eval '[[ $(inspect_field hc-db-1 ".State.Health.Log[-1].End") > "$last_end" ]]' ||
     fail "no new probe result after berthd restarted (last End $last_end)"
 
+t "a paused container is not probed"
+b_ok pause db
+paused_end=$(inspect_field hc-db-1 '.State.Health.Log[-1].End')
+# Probes every 200 ms with 3 retries would make it unhealthy well within this.
+if wait_until 2 eval '! health_is hc-db-1 healthy'; then
+    fail "db's health changed while paused: $(inspect_field hc-db-1 .State.Health)"
+fi
+b_ok unpause db
+wait_until 10 eval '[[ $(inspect_field hc-db-1 ".State.Health.Log[-1].End") > "$paused_end" ]]' ||
+    fail "no probe after unpause"
+expect_eq "$(inspect_field hc-db-1 .State.Health.Status)" healthy "db's health after unpause"
+
 t "a stopped container's probes end"
 b_ok stop db
 wait_until 5 health_is hc-db-1 unhealthy || fail "db's health is not unhealthy once stopped"

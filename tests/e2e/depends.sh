@@ -27,6 +27,14 @@ services:
     network_mode: none
     init: true
     command: ["sleep", "1000"]
+  needs:
+    image: busybox:latest
+    network_mode: none
+    init: true
+    command: ["sleep", "1000"]
+    depends_on:
+      free:
+        condition: service_healthy
 YAML
 
 t "an unhealthy dependency fails up"
@@ -35,8 +43,12 @@ expect_fail
 expect_contains "$(progress)" "dependency failed to start: container hu-db-1 is unhealthy" \
     "the error"
 expect_match "$(progress)" "Container hu-app-1 +Error" "app's Error line"
+expect_contains "$(progress)" \
+    "dependency failed to start: container hu-free-1 has no healthcheck configured" \
+    "the error for a dependency without a healthcheck"
 ps_json -a
 expect_eq "$(ps_field app ID)" "" "app's container (never made)"
+expect_eq "$(ps_field needs ID)" "" "needs' container (never made)"
 expect_eq "$(ps_field free State)" running "an independent service"
 expect_eq "$(ps_field db Health)" unhealthy "db's Health"
 b_ok down
@@ -166,6 +178,16 @@ b_ok run --rm app
 expect_match "$(progress)" "Container hr-db-1 +Healthy" "db's Healthy line before the one-off"
 ps_json
 expect_eq "$(ps_field db Health)" healthy "db's Health"
+
+t "start waits for the dependency's health"
+b_ok up -d
+b_ok stop
+b_ok start
+expect_match "$(progress)" "Container hr-db-1 +Healthy" "db's Healthy line"
+expect_match "$(progress)" "Container hr-app-1 +Started" "app's Started line"
+healthy_line=$(progress | grep -nE "Container hr-db-1 +Healthy" | head -n 1 | cut -d: -f1)
+app_line=$(progress | grep -nE "Container hr-app-1 +Starting" | head -n 1 | cut -d: -f1)
+((${healthy_line:-9999} < ${app_line:-0})) || fail "app started before db was healthy"
 b_ok down
 
 finish

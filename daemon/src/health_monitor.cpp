@@ -173,6 +173,7 @@ std::optional<HealthMonitor::Launch> HealthMonitor::prepare(const std::string& i
     e.in_flight = true;
     e.generation = next_generation_++;
     e.deadline = Clock::now() + std::chrono::nanoseconds(c.timeout_ns);
+    e.probe_start_nano = wall_nano();
     e.pipe_inode = pipe->inode;
     ++probes_;
     return Launch{id, e.generation, std::move(*argv), *pipe};
@@ -193,7 +194,7 @@ void HealthMonitor::loop() {
                 const auto c = scheduler::with_health_defaults(e.config);
                 const std::int64_t end = wall_nano();
                 timeouts.emplace_back(
-                    id, scheduler::timed_out_probe(end - c.timeout_ns, end, c.timeout_ns));
+                    id, scheduler::timed_out_probe(e.probe_start_nano, end, c.timeout_ns));
                 kills.push_back(e.pipe_inode);
                 e.in_flight = false;
                 ++e.generation;

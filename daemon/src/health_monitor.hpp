@@ -63,6 +63,7 @@ class HealthMonitor {
             0;  // of the probe in flight; a late result of another is dropped
         bool in_flight = false;
         Clock::time_point deadline;
+        std::int64_t probe_start_nano = 0;
         ino_t pipe_inode = 0;
     };
     struct Launch {

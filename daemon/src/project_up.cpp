@@ -216,11 +216,19 @@ Result<void> save_project(DaemonContext& ctx, const compose::Project& p) {
     return ctx.db->put_project(rec);
 }
 
-// The containers `up` leaves running, for --wait.
-std::vector<ContainerRecord> started_containers(DaemonContext& ctx, const scheduler::Plan& plan) {
+// The containers `up` leaves running, for --wait; those of services that others wait on to
+// complete are jobs meant to exit, and are not waited for, as in docker compose.
+std::vector<ContainerRecord> started_containers(DaemonContext& ctx, const PreparedUp& prepared) {
+    std::set<std::string> jobs;
+    for (const auto& service : prepared.graph.services()) {
+        for (const auto& d : prepared.graph.dependencies(service)) {
+            if (d.condition == scheduler::Condition::CompletedSuccessfully) jobs.insert(d.service);
+        }
+    }
     std::vector<ContainerRecord> out;
-    for (const auto& s : plan.steps) {
+    for (const auto& s : prepared.plan.steps) {
         if (s.action == scheduler::Action::Stop || s.action == scheduler::Action::Remove) continue;
+        if (jobs.count(s.service)) continue;
         auto rec = ctx.db->container_by_name(s.container_name);
         if (rec && *rec) out.push_back(**rec);
     }
@@ -281,7 +289,7 @@ Result<void> execute_up(DaemonContext& ctx, const UpRequest& up, PreparedUp& pre
             return r;
         });
     if (!done || !up.wait || up.options.no_start) return done;
-    return wait_until_up(ctx, started_containers(ctx, prepared.plan), up.wait_timeout, progress);
+    return wait_until_up(ctx, started_containers(ctx, prepared), up.wait_timeout, progress);
 }
 
 void handle_up(DaemonContext& ctx, const HttpRequest& req, ResponseWriter& w, bool create_only) {

@@ -123,6 +123,13 @@ services:
     network_mode: none
     init: true
     command: ["sleep", "1000"]
+    depends_on:
+      job:
+        condition: service_completed_successfully
+  job:
+    image: busybox:latest
+    network_mode: none
+    command: ["true"]
   never:
     image: busybox:latest
     network_mode: none
@@ -142,6 +149,8 @@ expect_match "$(progress)" "Container hw-db-1 +Healthy" "db's Healthy line"
 ps_json
 expect_eq "$(ps_field db Health)" healthy "db's Health right after up --wait"
 expect_eq "$(ps_field web State)" running "web"
+ps_json -a
+expect_eq "$(ps_field job State)" exited "job (a completed dependency, not waited for)"
 
 t "up --wait --wait-timeout 2 fails for one never healthy"
 start=$SECONDS

@@ -25,9 +25,10 @@ struct DaemonContext {
     std::unique_ptr<images::Store> store;
     std::unique_ptr<Runtime> runtime;
     std::unique_ptr<EventBus> events;
-    std::shared_ptr<HealthMonitor> health;  // healthcheck runners; null in unit tests
-    std::mutex store_mu;                    // image store reads and snapshot preparation
-    scheduler::LogRotation log_defaults;    // daemon.json's log-opts
+    std::mutex store_mu;                  // image store reads and snapshot preparation
+    scheduler::LogRotation log_defaults;  // daemon.json's log-opts
+    // Healthcheck runners (health_monitor.hpp); null where nothing runs them (unit tests).
+    std::shared_ptr<HealthMonitor> health;
 
     std::string containers_root() const { return cfg.data_root + "/containers"; }
     // A container's root filesystem layers (upper, work, merged) and its /etc files.

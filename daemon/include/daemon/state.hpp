@@ -31,11 +31,11 @@ struct ContainerRecord {
     int number = 1;
     bool oneoff = false;
     std::string config_hash;
-    std::string image;                          // as written in the service ("busybox")
-    std::string image_id;                       // sha256:...
-    std::vector<std::string> command;           // what runs (entrypoint + cmd), for ps
+    std::string image;     // as written in the service ("busybox")
+    std::string image_id;  // sha256:...
+    std::vector<std::string> command;  // what runs (entrypoint + cmd), for ps
     std::map<std::string, std::string> labels;  // berth.* and the service's labels
-    std::int64_t created = 0;                   // unix seconds
+    std::int64_t created = 0;  // unix seconds
 };
 
 struct EventRecord {

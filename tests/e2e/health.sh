@@ -109,7 +109,7 @@ t "a paused container is not probed"
 b_ok pause db
 paused_end=$(inspect_field hc-db-1 '.State.Health.Log[-1].End')
 # Probes every 200 ms with 3 retries would make it unhealthy well within this.
-if wait_until 2 eval '! health_is hc-db-1 healthy'; then
+if wait_until 2 health_is hc-db-1 unhealthy; then
     fail "db's health changed while paused: $(inspect_field hc-db-1 .State.Health)"
 fi
 b_ok unpause db

@@ -8,6 +8,7 @@
 #include "cp_cmd.hpp"
 #include "exec_cmds.hpp"
 #include "image_cmd.hpp"
+#include "inspect_cmd.hpp"
 #include "lifecycle_cmds.hpp"
 #include "logs_cmd.hpp"
 #include "project_options.hpp"
@@ -35,6 +36,7 @@ int main(int argc, char** argv) {
     berth::cli::add_lifecycle_commands(app, ctx);
     berth::cli::add_logs_command(app, ctx);
     berth::cli::add_query_commands(app, ctx);
+    berth::cli::add_inspect_command(app, ctx);
     berth::cli::add_exec_commands(app, ctx);
     berth::cli::add_cp_command(app, ctx);
     try {

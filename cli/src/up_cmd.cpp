@@ -45,11 +45,6 @@ void catch_interrupts() {
     ::sigaction(SIGINT, &sa, nullptr);
 }
 
-int refused_flag(const UpFlags& f) {
-    if (f.wait) return refuse("--wait");
-    return 0;
-}
-
 // docker compose's validateFlags: its rules and its messages.
 Result<void> check_flags(UpFlags& f) {
     if (!f.exit_code_from.empty() && !f.abort_on_failure) f.abort_on_exit = true;
@@ -112,7 +107,9 @@ Body up_body(const compose::Project& p, const UpFlags& f, bool no_start, int par
                     {"no_start", no_start},
                     {"timeout", f.timeout_opt->count() > 0 ? Body(f.timeout) : Body(nullptr)},
                     {"parallel", parallel > 0 ? parallel : 0},
-                    {"scale", scale}};
+                    {"scale", scale},
+                    {"wait", f.wait},
+                    {"wait_timeout", f.wait_timeout}};
     return {{"project", model_json(p)},
             {"config_files", p.config_files},
             {"working_dir", p.working_dir},
@@ -245,7 +242,6 @@ int follow(const ApiClient& client, const compose::Project& p, const UpFlags& f,
 }
 
 int run_up(const VerbContext& ctx, UpFlags f, bool create) {
-    if (int rc = refused_flag(f); rc != 0) return rc;
     if (auto r = check_flags(f); !r) return fail(r.error());
     auto project = load_project(ctx.project, f.services);
     if (!project) return fail(project.error());
@@ -256,12 +252,13 @@ int run_up(const VerbContext& ctx, UpFlags f, bool create) {
     std::time_t since = std::time(nullptr);
     std::string since_exact = unix_seconds(std::chrono::system_clock::now());
     bool no_start = create || f.no_start;
-    if (!create && !f.detach && !no_start) catch_interrupts();
+    const bool detach = f.detach || f.wait;  // --wait implies --detach, as in docker compose
+    if (!create && !detach && !no_start) catch_interrupts();
     Request req = post_request(project_path(project->name, create ? "create" : "up"),
                                up_body(*project, f, no_start, ctx.global.parallel, *scale).dump());
     int rc = run_progress(*client, req, ctx.global, &g_first_interrupt);
     if (g_first_interrupt != 0) return stop_after_interrupt(*client, *project, f, ctx.global);
-    if (rc != 0 || create || f.detach || no_start) return rc;
+    if (rc != 0 || create || detach || no_start) return rc;
     return follow(*client, *project, f, ctx.global, since, since_exact);
 }
 

@@ -56,10 +56,6 @@ int fail(const Error& error) {
     return fail(error.message());
 }
 
-int refuse(const std::string& flag) {
-    return fail(flag + " is not supported yet");
-}
-
 long elapsed_seconds() {
     return static_cast<long>(std::chrono::duration_cast<std::chrono::seconds>(
                                  std::chrono::steady_clock::now() - g_started)

@@ -78,7 +78,4 @@ int run_progress(const ApiClient& client, Request req, const GlobalFlags& global
 Result<std::string> container_id(const ApiClient& client, const std::string& project,
                                  const std::string& service, int index, bool all);
 
-// "berth: --wait is not supported yet"; returns 1.
-int refuse(const std::string& flag);
-
 }  // namespace berth::cli

@@ -10,6 +10,7 @@
 #include "compose/hash.hpp"
 #include "engine/container_state.hpp"
 #include "etc_files.hpp"
+#include "health_monitor.hpp"
 #include "images/images.hpp"
 #include "private_cwd.hpp"
 #include "restart_manager.hpp"
@@ -182,6 +183,9 @@ Result<ContainerRecord> make_container(DaemonContext& ctx, const compose::Projec
     if (auto r = record_restart_policy(ctx, id, *node, spec.service, spec.oneoff); !r) {
         return r.error();
     }
+    if (ctx.health) {
+        if (auto r = ctx.health->configure(id, args->healthcheck); !r) return r.error();
+    }
     if (auto r = ctx.runtime->create(id, args->create_args); !r) return r.error();
     return rec;
 }
@@ -221,6 +225,7 @@ Result<void> launch_container(DaemonContext& ctx, const ContainerRecord& c) {
         return e.context("start container " + c.name);
     }
     ctx.events->publish("start", c.id, event_attributes(c));
+    if (ctx.health) ctx.health->started(c);
     return {};
 }
 
@@ -233,6 +238,7 @@ Result<void> stop_container(DaemonContext& ctx, const ContainerRecord& c,
     if (st && st->state != ContainerRunState::Running && st->state != ContainerRunState::Paused) {
         return {};
     }
+    if (ctx.health) ctx.health->stopped(c.id);
     auto stopped = ctx.runtime->stop(c.id, timeout);
     if (!stopped) {
         Error e = stopped.error();
@@ -290,6 +296,7 @@ Result<void> remove_container(DaemonContext& ctx, const ContainerRecord& c,
         std::lock_guard lock(ctx.exits_mu);
         ctx.reported_exits.erase(c.id);
     }
+    if (ctx.health) ctx.health->removed(c.id);
     ctx.events->publish("destroy", c.id, event_attributes(c));
     return {};
 }

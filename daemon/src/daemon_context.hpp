@@ -18,6 +18,7 @@
 namespace berth::daemon {
 
 class RestartManager;
+class HealthMonitor;  // health_monitor.hpp
 
 struct DaemonContext {
     DaemonConfig cfg;
@@ -27,6 +28,8 @@ struct DaemonContext {
     std::unique_ptr<EventBus> events;
     std::mutex store_mu;                  // image store reads and snapshot preparation
     scheduler::LogRotation log_defaults;  // daemon.json's log-opts
+    // Healthcheck runners (health_monitor.hpp); null where nothing runs them (unit tests).
+    std::shared_ptr<HealthMonitor> health;
 
     std::string containers_root() const { return cfg.data_root + "/containers"; }
     // A container's root filesystem layers (upper, work, merged) and its /etc files.

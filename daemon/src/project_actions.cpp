@@ -3,6 +3,7 @@
 #include <set>
 
 #include "container_ops.hpp"
+#include "dependency_wait.hpp"
 #include "images/images.hpp"
 #include "progress.hpp"
 #include "project_ops.hpp"
@@ -43,6 +44,17 @@ Result<void> check_services(const scheduler::Graph& graph, const ActionRequest& 
     return {};
 }
 
+// `restart SERVICE` restarts too the services that declare `restart: true` on it, and theirs.
+void add_restart_dependents(const scheduler::Graph& graph, std::vector<std::string>& services) {
+    if (services.empty()) return;
+    std::set<std::string> seen(services.begin(), services.end());
+    for (std::size_t i = 0; i < services.size(); ++i) {
+        for (const auto& d : graph.dependents_to_restart(services[i])) {
+            if (seen.insert(d).second) services.push_back(d);
+        }
+    }
+}
+
 bool running(scheduler::RunState s) {
     return s == scheduler::RunState::Running || s == scheduler::RunState::Paused;
 }
@@ -52,6 +64,7 @@ struct ActionRun {
     const ActionRequest& req;
     const ProjectContainers& pc;
     Progress& progress;
+    const scheduler::Graph* graph = nullptr;  // for depends_on conditions on start
 
     const ContainerRecord& rec(const scheduler::Step& s) const {
         return *pc.by_id.at(s.container_id);
@@ -76,6 +89,10 @@ struct ActionRun {
         return {};
     }
     Result<void> start(const scheduler::Step& s) {
+        if (graph) {
+            auto ready = wait_for_dependencies(ctx, rec(s).project, *graph, s.service, progress);
+            if (!ready) return ready;
+        }
         progress.event(resource(s.container_name), "Starting");
         if (auto r = start_container(ctx, rec(s)); !r) return r;
         progress.event(resource(s.container_name), "Started");
@@ -221,6 +238,7 @@ void handle_action(DaemonContext& ctx, const HttpRequest& req, ResponseWriter& w
     if (!pc) return w.error(500, pc.error().message());
     auto graph = graph_for(ctx, name, parsed->project ? &*parsed->project : nullptr);
     if (auto r = check_services(graph, *parsed); !r) return w.error(400, r.error().message());
+    if (verb == "restart") add_restart_dependents(graph, parsed->services);
     auto targets = filter(pc->actual, parsed->services, verb == "rm");
     if (targets.empty() && verb == "start") {
         return w.error(404, "no containers to start for project \"" + name + "\"");
@@ -230,7 +248,7 @@ void handle_action(DaemonContext& ctx, const HttpRequest& req, ResponseWriter& w
 
     Progress progress(w);
     progress.start();
-    ActionRun run{ctx, *parsed, *pc, progress};
+    ActionRun run{ctx, *parsed, *pc, progress, &graph};
     auto down = [&](scheduler::Action a) {
         return scheduler::plan_down(graph, targets, a, parsed->services, true).steps;
     };

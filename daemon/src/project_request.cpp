@@ -119,6 +119,9 @@ Result<UpRequest> parse_up_request(const std::string& body, const std::string& n
     BERTH_TRY(read_opt(o, "timeout", r.timeout));
     BERTH_TRY(read(o, "parallel", r.parallel));
     BERTH_TRY(read(o, "scale", r.scale));
+    BERTH_TRY(read(o, "wait", r.wait));
+    BERTH_TRY(read(o, "wait_timeout", r.wait_timeout));
+    if (r.wait_timeout < 0) return Error("--wait-timeout must not be negative");
     if (r.options.force_recreate && r.options.no_recreate) {
         return Error("--force-recreate and --no-recreate are incompatible");
     }

@@ -19,6 +19,8 @@ struct UpRequest {
     std::optional<double> timeout;  // stop timeout for recreation and down
     int parallel = 0;
     std::map<std::string, int> scale;  // --scale: replicas per service, over the file's
+    bool wait = false;                 // --wait: until running and healthy
+    int wait_timeout = 0;              // --wait-timeout seconds, 0 = no limit
 };
 
 struct ActionRequest {

@@ -1,11 +1,13 @@
 // `up` and `create`: check everything first (so bad input changes nothing), plan against the
 // containers that exist, then carry the plan out in dependency order, in parallel where it may.
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
 
 #include "compose/hash.hpp"
 #include "compose/yaml.hpp"
 #include "container_ops.hpp"
+#include "dependency_wait.hpp"
 #include "progress.hpp"
 #include "project_ops.hpp"
 #include "project_request.hpp"
@@ -54,21 +56,6 @@ Result<std::set<std::string>> selected_services(const scheduler::Graph& graph,
                  : o.no_deps        ? o.services
                                     : graph.dependencies_closure(o.services);
     return std::set<std::string>(names.begin(), names.end());
-}
-
-// What the next issue's orchestration brings is refused, never ignored.
-Result<void> check_conditions(const scheduler::Graph& graph,
-                              const std::set<std::string>& selected) {
-    for (const auto& s : selected) {
-        for (const auto& d : graph.dependencies(s)) {
-            if (d.condition != scheduler::Condition::Started) {
-                return Error("service \"" + s + "\": depends_on \"" + d.service +
-                             "\" with condition " + scheduler::to_string(d.condition) +
-                             " is not supported yet; use condition: service_started");
-            }
-        }
-    }
-    return {};
 }
 
 // Every selected service's container options are built once with placeholder paths, so that a
@@ -122,12 +109,21 @@ struct UpRun {
     DaemonContext& ctx;
     const compose::Project& project;
     const UpRequest& req;
+    const scheduler::Graph& graph;
     std::map<std::string, ServicePlanInput>& inputs;
     const ProjectContainers& actual;
     std::optional<compose::Project> previous;
     Progress& progress;
 
     std::string resource(const std::string& name) const { return "Container " + name; }
+
+    // depends_on conditions, waited for inside the dependent's own step so that services that
+    // do not depend on it go on meanwhile. --no-deps leaves the dependencies alone, their
+    // conditions included.
+    Result<void> wait_dependencies(const scheduler::Step& s) {
+        if (req.options.no_start || req.options.no_deps) return {};
+        return wait_for_dependencies(ctx, project.name, graph, s.service, progress);
+    }
 
     Result<ContainerRecord> create(const scheduler::Step& s) {
         const auto& in = inputs.at(s.service);
@@ -162,6 +158,7 @@ struct UpRun {
                 progress.event(resource(s.container_name), "Running");
                 return {};
             case scheduler::Action::Create: {
+                if (auto r = wait_dependencies(s); !r) return r;
                 progress.event(resource(s.container_name), "Creating");
                 auto rec = create(s);
                 if (!rec) return rec.error();
@@ -169,6 +166,7 @@ struct UpRun {
                 return start_new(*rec);
             }
             case scheduler::Action::Recreate: {
+                if (auto r = wait_dependencies(s); !r) return r;
                 progress.event(resource(s.container_name), "Recreate", recreate_reason(s));
                 const ContainerRecord* old = actual.by_id.at(s.container_id);
                 StopOutcome stopped;
@@ -180,14 +178,18 @@ struct UpRun {
                 return start_new(*rec);
             }
             case scheduler::Action::Restart: {
+                // A `restart: true` dependent of a recreated service (the planner orders it after
+                // that recreation); it starts again once its conditions hold.
                 const ContainerRecord* c = actual.by_id.at(s.container_id);
                 progress.event(resource(c->name), "Stopping", s.reason);
                 if (auto r = stop_container(ctx, *c, req.timeout); !r) return r;
                 progress.event(resource(c->name), "Stopped");
+                if (auto r = wait_dependencies(s); !r) return r;
                 return start_new(*c);
             }
             case scheduler::Action::Start: {
                 if (req.options.no_start) return {};
+                if (auto r = wait_dependencies(s); !r) return r;
                 return start_new(*actual.by_id.at(s.container_id));
             }
             case scheduler::Action::Stop:
@@ -223,6 +225,25 @@ Result<void> save_project(DaemonContext& ctx, const compose::Project& p) {
     return ctx.db->put_project(rec);
 }
 
+// The containers `up` leaves running, for --wait; those of services that others wait on to
+// complete are jobs meant to exit, and are not waited for, as in docker compose.
+std::vector<ContainerRecord> started_containers(DaemonContext& ctx, const PreparedUp& prepared) {
+    std::set<std::string> jobs;
+    for (const auto& service : prepared.graph.services()) {
+        for (const auto& d : prepared.graph.dependencies(service)) {
+            if (d.condition == scheduler::Condition::CompletedSuccessfully) jobs.insert(d.service);
+        }
+    }
+    std::vector<ContainerRecord> out;
+    for (const auto& s : prepared.plan.steps) {
+        if (s.action == scheduler::Action::Stop || s.action == scheduler::Action::Remove) continue;
+        if (jobs.count(s.service)) continue;
+        auto rec = ctx.db->container_by_name(s.container_name);
+        if (rec && *rec) out.push_back(**rec);
+    }
+    return out;
+}
+
 void fail(ResponseWriter& w, const Error& e) {
     w.error(400, e.message());
 }
@@ -235,7 +256,6 @@ Result<PreparedUp> prepare_up(DaemonContext& ctx, const UpRequest& up) {
     if (!graph) return graph.error();
     auto selected = selected_services(*graph, up.options);
     if (!selected) return selected.error();
-    if (auto r = check_conditions(*graph, *selected); !r) return r.error();
     auto inputs = prepare_services(ctx, project, *selected, up.scale);
     if (!inputs) return inputs.error();
     auto actual = project_containers(ctx, project.name);
@@ -259,8 +279,10 @@ Result<void> execute_up(DaemonContext& ctx, const UpRequest& up, PreparedUp& pre
     for (const auto& warning : prepared.plan.warnings) progress.warning(warning);
     auto previous = stored_project(ctx, project.name);
     if (auto r = save_project(ctx, project); !r) return r;
-    UpRun run{ctx, project, up, prepared.inputs, prepared.actual, std::move(previous), progress};
-    return run_steps(
+    UpRun run{
+        ctx,     project, up, prepared.graph, prepared.inputs, prepared.actual, std::move(previous),
+        progress};
+    auto done = run_steps(
         ctx, project.name, prepared.plan.steps, up.parallel, [&](const scheduler::Step& s) {
             auto r = run.run(s);
             if (!r) {
@@ -268,6 +290,8 @@ Result<void> execute_up(DaemonContext& ctx, const UpRequest& up, PreparedUp& pre
             }
             return r;
         });
+    if (!done || !up.wait || up.options.no_start) return done;
+    return wait_until_up(ctx, started_containers(ctx, prepared), up.wait_timeout, progress);
 }
 
 void handle_up(DaemonContext& ctx, const HttpRequest& req, ResponseWriter& w, bool create_only) {

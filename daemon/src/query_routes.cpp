@@ -6,6 +6,8 @@
 
 #include "common/strings.hpp"
 #include "container_view.hpp"
+#include "health_monitor.hpp"
+#include "inspect_view.hpp"
 #include "project_request.hpp"
 #include "routes.hpp"
 
@@ -124,6 +126,7 @@ void containers_route(DaemonContext& ctx, const HttpRequest& req, ResponseWriter
             continue;
         }
         ContainerExtras extras;
+        extras.health = ps_health(s, ctx.health ? ctx.health->view(c.id) : std::nullopt);
         if (auto rc = restarts.find(c.id); rc != restarts.end()) extras.restart_count = rc->second;
         append_container_json(out, c, s, now, extras);
     }
@@ -209,8 +212,11 @@ bool event_matches(const EventRecord& e, const json& filters) {
         auto it = e.attributes.find(k);
         return it == e.attributes.end() ? std::string() : it->second;
     };
+    // "health_status" selects every "health_status: <status>", as Docker's filter does.
+    const std::string verb = e.action.substr(0, e.action.find(':'));
     return check("project", attr("project")) && check("service", attr("service")) &&
-           check("type", e.type) && check("event", e.action) && check("container", attr("name"));
+           check("type", e.type) && (check("event", e.action) || check("event", verb)) &&
+           check("container", attr("name"));
 }
 
 void events_route(DaemonContext& ctx, const HttpRequest& req, ResponseWriter& w) {

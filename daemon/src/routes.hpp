@@ -15,6 +15,7 @@ void add_image_routes(Router& r, DaemonContext& ctx);    // image_routes.cpp
 // changes the store, and when images are listed, since `--data-root` commands change the store
 // behind berthd's back). The caller holds ctx.store_mu.
 Result<void> record_images(DaemonContext& ctx);
+void add_inspect_routes(Router& r, DaemonContext& ctx);  // inspect_route.cpp
 
 // A container by name, id, or unique id prefix of at least 4 digits.
 Result<ContainerRecord> find_container(DaemonContext& ctx, const std::string& ref);

@@ -10,6 +10,7 @@
 
 #include "adopt.hpp"
 #include "exit_watch.hpp"
+#include "health_monitor.hpp"
 #include "project_ops.hpp"
 #include "restart_manager.hpp"
 #include "routes.hpp"
@@ -133,16 +134,20 @@ Result<void> register_routes(Router& router, const DaemonConfig& cfg) {
     // After the watch has taken note of what has already exited, so that a container restarted
     // here is watched from its first run.
     g_restarts->resume();
+    g_ctx->health = std::make_shared<HealthMonitor>(*g_ctx);
+    g_ctx->health->resume_running();
     add_project_routes(router, *g_ctx);
     add_query_routes(router, *g_ctx);
     add_stdio_routes(router, *g_ctx);
     add_archive_routes(router, *g_ctx);
     add_image_routes(router, *g_ctx);
+    add_inspect_routes(router, *g_ctx);
     return {};
 }
 
 void shutdown_service() {
     g_watch.reset();
+    if (g_ctx) g_ctx->health.reset();
     if (g_ctx) g_ctx->restarts = nullptr;
     g_restarts.reset();
     if (g_ctx) g_ctx->events->stop();

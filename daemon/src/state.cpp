@@ -305,10 +305,13 @@ Result<std::vector<ContainerRecord>> StateDb::containers(const std::string& proj
 Result<void> StateDb::remove_container(const std::string& id) {
     std::lock_guard lock(impl_->mu);
     impl_->listings.clear();
-    auto stmt = impl_->db.statement("DELETE FROM containers WHERE id = ?");
-    if (!stmt) return impl_->fail(stmt.error(), "remove container " + id);
-    stmt->bind(1, id);
-    if (auto ran = stmt->run(); !ran) return impl_->fail(ran.error(), "remove container " + id);
+    for (const char* sql :
+         {"DELETE FROM container_health WHERE id = ?", "DELETE FROM containers WHERE id = ?"}) {
+        auto stmt = impl_->db.statement(sql);
+        if (!stmt) return impl_->fail(stmt.error(), "remove container " + id);
+        stmt->bind(1, id);
+        if (auto ran = stmt->run(); !ran) return impl_->fail(ran.error(), "remove container " + id);
+    }
     return {};
 }
 
@@ -457,6 +460,37 @@ Result<std::vector<StepRecord>> StateDb::unfinished_steps() {
     auto all = read_all<StepRecord>(stmt.value(), read_step);
     if (!all) return impl_->fail(all.error(), "read unfinished steps");
     return all;
+}
+
+Result<void> StateDb::put_health(const HealthRecord& h) {
+    std::lock_guard lock(impl_->mu);
+    auto stmt = impl_->db.statement(
+        "INSERT OR REPLACE INTO container_health (id, config, state) VALUES (?, ?, ?)");
+    if (!stmt) return impl_->fail(stmt.error(), "put healthcheck of " + h.id);
+    stmt->bind(1, h.id).bind(2, h.config).bind(3, h.state);
+    if (auto ran = stmt->run(); !ran) return impl_->fail(ran.error(), "put healthcheck of " + h.id);
+    return {};
+}
+
+Result<void> StateDb::set_health_state(const std::string& id, const std::string& state) {
+    std::lock_guard lock(impl_->mu);
+    auto stmt = impl_->db.statement("UPDATE container_health SET state = ? WHERE id = ?");
+    if (!stmt) return impl_->fail(stmt.error(), "update health of " + id);
+    stmt->bind(1, state).bind(2, id);
+    if (auto ran = stmt->run(); !ran) return impl_->fail(ran.error(), "update health of " + id);
+    return {};
+}
+
+Result<std::optional<HealthRecord>> StateDb::health(const std::string& id) {
+    std::lock_guard lock(impl_->mu);
+    auto stmt = impl_->db.statement("SELECT id, config, state FROM container_health WHERE id = ?");
+    if (!stmt) return impl_->fail(stmt.error(), "read health of " + id);
+    stmt->bind(1, id);
+    auto found = read_one<HealthRecord>(stmt.value(), [](const Statement& s) {
+        return HealthRecord{s.text(0), s.text(1), s.text(2)};
+    });
+    if (!found) return impl_->fail(found.error(), "read health of " + id);
+    return found;
 }
 
 const char* to_string(StepState s) {

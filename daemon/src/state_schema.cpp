@@ -84,6 +84,15 @@ BEGIN
     DELETE FROM container_restart WHERE id = old.id;
 END;
 )sql",
+    // 4: a container's effective healthcheck, fixed when it is created, and its last health state
+    // (status, failing streak, log), both as JSON; the row goes with the container's.
+    R"sql(
+CREATE TABLE container_health (
+    id     TEXT PRIMARY KEY,
+    config TEXT NOT NULL,
+    state  TEXT NOT NULL DEFAULT ''
+);
+)sql",
 };
 
 Result<void> apply(SqliteDb& db, int version) {

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "container_ops.hpp"
+#include "dependency_wait.hpp"
 #include "project_ops.hpp"
 #include "routes.hpp"
 
@@ -93,7 +94,8 @@ Result<void> start_dependencies(DaemonContext& ctx, const RunRequest& r, Progres
     if (up.options.services.empty()) return {};
     auto prepared = prepare_up(ctx, up);
     if (!prepared) return prepared.error();
-    return execute_up(ctx, up, *prepared, progress);
+    if (auto done = execute_up(ctx, up, *prepared, progress); !done) return done;
+    return wait_for_dependencies(ctx, r.project.name, graph, r.service, progress);
 }
 
 Result<ContainerRecord> create_oneoff(DaemonContext& ctx, const RunRequest& r,

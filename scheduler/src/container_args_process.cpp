@@ -4,6 +4,7 @@
 #include "compose/units.hpp"
 #include "container_args_parts.hpp"
 #include "engine/signals.hpp"
+#include "scheduler/health.hpp"
 
 namespace berth::scheduler::detail {
 namespace {
@@ -29,8 +30,12 @@ std::vector<std::string> environment_of(const ArgsBuilder& b) {
     return env;
 }
 
-images::Overrides overrides_of(const ArgsBuilder& b) {
+Result<images::Overrides> overrides_of(const ArgsBuilder& b) {
     images::Overrides o;
+    auto health = service_health(b.service);
+    if (!health) return b.fail(health.error().message());
+    o.healthcheck = std::move(health->check);
+    o.healthcheck_disable = health->disable;
     o.entrypoint = b.ctx.entrypoint ? b.ctx.entrypoint : command_of(b, "entrypoint");
     o.command = b.ctx.command ? b.ctx.command : command_of(b, "command");
     // Docker's merge (daemon/commit.go): an empty Cmd is no Cmd, and an entrypoint reset to
@@ -78,7 +83,9 @@ void warn_image_volumes(ArgsBuilder& b, const images::ProcessSettings& p) {
 }  // namespace
 
 Result<void> add_process(ArgsBuilder& b, ContainerArgs& out) {
-    images::ProcessSettings p = images::apply_image_config(b.ctx.image, overrides_of(b));
+    auto overrides = overrides_of(b);
+    if (!overrides) return overrides.error();
+    images::ProcessSettings p = images::apply_image_config(b.ctx.image, *overrides);
     if (p.args.empty()) {
         return b.fail("no command: the image has neither Entrypoint nor Cmd; set command");
     }
@@ -90,6 +97,12 @@ Result<void> add_process(ArgsBuilder& b, ContainerArgs& out) {
     if (auto ok = add_stop(b, p.stop_signal); !ok) return ok;
     warn_image_volumes(b, p);
     out.command = std::move(p.args);
+    if (p.healthcheck) {
+        if (auto argv = probe_command(p.healthcheck->test); !argv) {
+            return b.fail(argv.error().message());
+        }
+    }
+    out.healthcheck = std::move(p.healthcheck);
     return {};
 }
 

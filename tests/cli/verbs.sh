@@ -29,13 +29,6 @@ expect_no_daemon() {
     contains "$err" "is berthd running?"
 }
 
-# Refused flags: the message, exit 1, before anything else.
-for flag in --wait; do
-    run up "$flag"
-    [ "$rc" = 1 ] || fail "up $flag exited $rc"
-    [ "$err" = "berth: $flag is not supported yet" ] || fail "up $flag said: $err"
-done
-
 # up's flag rules and --scale's values, in docker compose's words, before any connection.
 up_refuses() {
     local want=$1
@@ -57,6 +50,10 @@ up_refuses 'strconv.Atoi: parsing "x": invalid syntax' --scale web=x
 up_refuses 'invalid --scale option "web=-2"' --scale web=-2
 up_refuses "no such service: nope" --scale nope=1
 up_refuses "--always-recreate-deps and --no-recreate are incompatible" --always-recreate-deps --no-recreate
+up_refuses "--wait cannot be combined with --abort-on-container-exit, --attach or --attach-dependencies" \
+    --wait --abort-on-container-exit
+run up --wait --wait-timeout 3
+expect_no_daemon up
 
 # Every verb and its flags parse, then the request finds no daemon.
 run up -d --no-deps --force-recreate --remove-orphans --no-start -t 5 --timestamps \

@@ -482,3 +482,25 @@ TEST(StepStateNames, AreLowercase) {
 
 }  // namespace
 }  // namespace berth::daemon
+
+namespace berth::daemon {
+namespace {
+
+TEST_F(StateDbTest, HealthGoesWithItsContainer) {
+    auto db = open_ok();
+    ASSERT_NE(db, nullptr);
+    ASSERT_TRUE(db->put_container(container("id1", "shop-web-1")).ok());
+    ASSERT_TRUE(db->put_health({"id1", R"({"Test":["CMD","true"]})", ""}).ok());
+    ASSERT_TRUE(db->set_health_state("id1", R"({"Status":"healthy"})").ok());
+    auto h = db->health("id1");
+    ASSERT_TRUE(h.ok() && h->has_value());
+    EXPECT_EQ((*h)->config, R"({"Test":["CMD","true"]})");
+    EXPECT_EQ((*h)->state, R"({"Status":"healthy"})");
+    ASSERT_TRUE(db->remove_container("id1").ok());
+    auto gone = db->health("id1");
+    ASSERT_TRUE(gone.ok());
+    EXPECT_FALSE(gone->has_value());
+}
+
+}  // namespace
+}  // namespace berth::daemon

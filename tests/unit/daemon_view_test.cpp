@@ -65,6 +65,18 @@ TEST(ContainerJson, RunningContainerHasComposeFields) {
     EXPECT_EQ(j["CreatedAt"], "2026-11-29 05:00:00 +0000 UTC");
 }
 
+TEST(ContainerJson, HealthInStatusAsDockerPrintsIt) {
+    ContainerStatus st{ContainerRunState::Running, 42, 0, false, "2026-11-29T05:00:00Z", ""};
+    auto healthy = nlohmann::json::parse(container_json(record(), st, 1795928403, {"healthy", 0}));
+    EXPECT_EQ(healthy["Status"], "Up 3 seconds (healthy)");
+    EXPECT_EQ(healthy["Health"], "healthy");
+    auto starting =
+        nlohmann::json::parse(container_json(record(), st, 1795928403, {"starting", 0}));
+    EXPECT_EQ(starting["Status"], "Up 3 seconds (health: starting)");
+    auto sick = nlohmann::json::parse(container_json(record(), st, 1795928403, {"unhealthy", 0}));
+    EXPECT_EQ(sick["Status"], "Up 3 seconds (unhealthy)");
+}
+
 TEST(ContainerJson, ExitedContainerShowsCodeAndAge) {
     ContainerStatus st;
     st.state = ContainerRunState::Exited;

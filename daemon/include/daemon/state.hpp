@@ -68,6 +68,14 @@ struct EventRecord {
     std::map<std::string, std::string> attributes;
 };
 
+// A container's healthcheck (JSON of images::Healthcheck) and its health state (JSON, "" when
+// never probed); only containers with a healthcheck have one.
+struct HealthRecord {
+    std::string id;
+    std::string config;
+    std::string state;
+};
+
 enum class StepState { Pending, Running, Done, Failed };
 
 struct StepRecord {
@@ -127,6 +135,11 @@ class StateDb {
     Result<void> set_step_state(std::int64_t id, StepState state, const std::string& error);
     // Steps left Pending or Running (by a daemon that died mid-plan), oldest first.
     Result<std::vector<StepRecord>> unfinished_steps();
+
+    // Removed with the container's record (remove_container).
+    Result<void> put_health(const HealthRecord& h);  // insert or replace
+    Result<void> set_health_state(const std::string& id, const std::string& state);
+    Result<std::optional<HealthRecord>> health(const std::string& id);
 
   private:
     StateDb();

@@ -45,6 +45,8 @@ struct ContainerArgs {
     std::map<std::string, std::string> labels;  // berth.* plus the service's labels
     std::string hostname;
     std::vector<std::string> warnings;
+    // The image's HEALTHCHECK under the service's healthcheck; nullopt: none or disabled.
+    std::optional<images::Healthcheck> healthcheck;
 };
 
 // Label keys.

@@ -63,7 +63,8 @@ ConditionCheck check_healthy(const std::string& name, const ContainerStatus& st,
         if (running_is_enough) {
             return {st.state == ContainerRunState::Running ? Verdict::Met : Verdict::Pending, ""};
         }
-        return {Verdict::Failed, "container " + name + " has no healthcheck configured"};
+        return {Verdict::Failed, "container " + name + " has no healthcheck configured",
+                st.state != ContainerRunState::Running};
     }
     if (st.state != ContainerRunState::Running) return {Verdict::Pending, ""};
     switch (health->state.status) {
@@ -108,6 +109,9 @@ Result<void> wait_for_dependencies(DaemonContext& ctx, const std::string& projec
         for (const auto& c : p.containers) progress.event(resource(c.name), "Waiting");
         pending.push_back(std::move(p));
     }
+    // docker compose looks first half a second after it starts waiting; a failure that may still
+    // change (see ConditionCheck::settled) is taken only after that long.
+    const auto settle_until = Clock::now() + std::chrono::milliseconds(500);
     while (!pending.empty()) {
         for (auto it = pending.begin(); it != pending.end();) {
             bool done = true;
@@ -115,6 +119,10 @@ Result<void> wait_for_dependencies(DaemonContext& ctx, const std::string& projec
             for (std::size_t i = 0; i < it->containers.size() && !failed; ++i) {
                 if (it->met[i]) continue;
                 auto v = check(ctx, it->dep, it->containers[i]);
+                if (v.verdict == Verdict::Failed && !v.settled && Clock::now() < settle_until) {
+                    done = false;
+                    continue;
+                }
                 if (v.verdict == Verdict::Failed) failed = v;
                 it->met[i] = v.verdict == Verdict::Met;
                 done = done && it->met[i];

@@ -23,6 +23,9 @@ enum class Verdict { Pending, Met, Failed };
 struct ConditionCheck {
     Verdict verdict = Verdict::Pending;
     std::string message;  // for Failed: "container x is unhealthy"
+    // A failure a moment may still turn into another: a running container without a healthcheck
+    // may be about to exit, which is the error the user needs ("exited (1)").
+    bool settled = true;
 };
 
 // docker compose's isServiceHealthy: an exited container fails ("container x exited (1)"); one

@@ -158,15 +158,16 @@ struct UpRun {
                 progress.event(resource(s.container_name), "Running");
                 return {};
             case scheduler::Action::Create: {
-                if (auto r = wait_dependencies(s); !r) return r;
+                // Created first, as docker compose does: a dependency that fails leaves the
+                // dependent created, not missing.
                 progress.event(resource(s.container_name), "Creating");
                 auto rec = create(s);
                 if (!rec) return rec.error();
                 progress.event(resource(s.container_name), "Created");
+                if (auto r = wait_dependencies(s); !r) return r;
                 return start_new(*rec);
             }
             case scheduler::Action::Recreate: {
-                if (auto r = wait_dependencies(s); !r) return r;
                 progress.event(resource(s.container_name), "Recreate", recreate_reason(s));
                 const ContainerRecord* old = actual.by_id.at(s.container_id);
                 StopOutcome stopped;
@@ -175,6 +176,7 @@ struct UpRun {
                 auto rec = create(s);
                 if (!rec) return rec.error();
                 progress.event(resource(s.container_name), "Recreated");
+                if (auto r = wait_dependencies(s); !r) return r;
                 return start_new(*rec);
             }
             case scheduler::Action::Restart: {

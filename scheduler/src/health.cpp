@@ -41,6 +41,10 @@ Result<ServiceHealth> service_health(const compose::Node& service) {
         if (!ns) return ns.error();
         *f.into = *ns;
     }
+    // docker compose's check: probing faster during a start period needs one.
+    if (h->find("start_interval") != nullptr && h->find("start_period") == nullptr) {
+        return Error("healthcheck.start_interval requires healthcheck.start_period to be set");
+    }
     if (const compose::Node* r = h->find("retries"); r && r->is_scalar()) {
         auto n = r->as_int();
         if (!n || *n < 0) return Error("healthcheck.retries must be a non-negative integer");

@@ -1,5 +1,5 @@
 # depends_on conditions: an unhealthy dependency fails `up` with docker compose's message and
-# leaves the dependent unmade; service_completed_successfully for exit 0 and 1; `required:
+# leaves the dependent created but not started, as docker compose does; service_completed_successfully for exit 0 and 1; `required:
 # false` turns the failure into a warning; `up --wait` and `--wait-timeout`; `run` waits too.
 source "$(dirname "$0")/lib.bash"
 
@@ -47,8 +47,8 @@ expect_contains "$(progress)" \
     "dependency failed to start: container hu-free-1 has no healthcheck configured" \
     "the error for a dependency without a healthcheck"
 ps_json -a
-expect_eq "$(ps_field app ID)" "" "app's container (never made)"
-expect_eq "$(ps_field needs ID)" "" "needs' container (never made)"
+expect_eq "$(ps_field app State)" created "app's container (created, never started)"
+expect_eq "$(ps_field needs State)" created "needs' container (created, never started)"
 expect_eq "$(ps_field free State)" running "an independent service"
 expect_eq "$(ps_field db Health)" unhealthy "db's Health"
 b_ok down
@@ -99,7 +99,7 @@ expect_contains "$(progress)" 'optional dependency "init1" failed to start' "opt
 ps_json -a
 expect_eq "$(ps_field ok State)" running "ok (init0 exited 0)"
 expect_eq "$(ps_field opt State)" running "opt (optional dependency)"
-expect_eq "$(ps_field bad ID)" "" "bad's container (never made)"
+expect_eq "$(ps_field bad State)" created "bad's container (created, never started)"
 ok_started=$(ps_field ok StartedAt)
 init0_done=$(ps_field init0 FinishedAt)
 (($(date -d "$ok_started" +%s%N) >= $(date -d "$init0_done" +%s%N))) ||

@@ -92,7 +92,11 @@ sed -i 's/^    command: \["sh", "-c", "sleep 2;/    environment: {CHANGED: "1"}\
     "$PROJECT_DIR/compose.yaml"
 b_ok up -d
 expect_match "$(progress)" "Container hc-db-1 +Recreate" "db's Recreate line"
-expect_match "$(progress)" "Container hc-app-1 +Restarted" "app's Restarted line"
+expect_match "$(progress)" "Container hc-app-1 +Stopping +dependency db recreated" \
+    "app is stopped because db was recreated"
+# ... and started again only once the recreated db is healthy.
+expect_match "$(progress)" $'Container hc-db-1 +Healthy\n( .*\n)* Container hc-app-1 +Started' \
+    "app starts after the recreated db is healthy"
 ps_json
 expect_eq "$(ps_field app ID)" "$app_id" "app's container (kept, restarted)"
 expect_ne "$(ps_field app StartedAt)" "$app_before" "app's StartedAt after db was recreated"

@@ -35,35 +35,26 @@ HOME = os.environ["HOME_DIR"]
 ONLY = os.environ.get("SCENARIOS_ONLY", "")
 
 # Scenarios berth cannot pass yet, each with the reason. A listed miss that passes is reported
-# (take it off the list) without failing the run, as features land on other branches.
+# (take it off the list) without failing the run.
 BRIDGE = "declares networks: berth refuses bridge networks until bridge networking lands"
 PORTS = "publishes ports, which need a bridge network (not supported yet)"
 LINKS = "links need a bridge network (not supported yet)"
-HEALTHY = "depends_on condition service_healthy is not supported yet"
-COMPLETED = "depends_on condition service_completed_successfully is not supported yet"
-WAIT = "up --wait is not supported yet"
-SCALE = "up --scale is not supported yet"
 HOOKS = "lifecycle hooks (pre_start, post_start, pre_stop) are not supported yet"
-WAIT_HOOKS = "up --wait and pre_start hooks are not supported yet"
+WAIT_HOOKS = "pre_start hooks are not supported yet (the steps run up --wait)"
 PROVIDER = "provider services (a plugin instead of an image) are not supported"
 UNUSED_ENV_FILE = ("ps and down load every service and fail on the missing env_file of one that "
                    "was not started; docker compose checks env files only for the services it "
                    "acts on (TestUnusedMissingEnvFile)")
 MISSES = {
-    "TestCascadeFail": COMPLETED,
-    "TestCascadeStop": COMPLETED,
     "TestComposeModel": "models are not supported yet",
-    "TestComposeRunNotRequiredDeps": HEALTHY,
     "TestComposeRunPorts": PORTS,
     "TestComposeRunPullAlways": "its service runs the nginx binary, which busybox does not have",
     "TestConfigFromEnv": "configs are not supported yet",
-    "TestCopy": SCALE,
     "TestDependsOnMultipleProviders": PROVIDER,
     "TestIPAMConfig": BRIDGE,
     "TestIPC": "ipc: container:NAME is not supported yet",
     "TestImageVolume": "volumes of type image are not supported",
     "TestImageVolumeImageAlreadyLocal": "volumes of type image are not supported",
-    "TestInitContainer": COMPLETED,
     "TestInterfaceName": BRIDGE,
     "TestLocalComposeConfig": PORTS,
     "TestLocalComposeConfigNoConsistency":
@@ -96,26 +87,16 @@ MISSES = {
     "TestProviderRawSetEnvOverridesUserEnv": PROVIDER,
     "TestProviderStopHook": PROVIDER,
     "TestPublishDetectSensitiveData": "configs and secrets are not supported yet",
-    "TestRecreateWithNoDeps": WAIT,
-    "TestScaleUpAndDownPreserveContainerNumber": SCALE,
-    "TestScaleWithDepsCases": SCALE,
     "TestSecretFromEnv": "secrets are not supported yet",
     "TestSecretFromInclude": "secrets are not supported yet",
-    "TestStartInterval": WAIT + " (its step expects the start_interval error from up --wait)",
     "TestUnnecessaryResources": BRIDGE,
     "TestUpContainerNameConflict":
         "its container_name comes from a variable the upstream test sets in Go, and its up is "
         "attached",
     "TestUpNoDeps": LINKS,
     "TestUpRecreateVolumes": "named volumes are not supported yet",
-    "TestUpServiceUnhealthy": HEALTHY,
     "TestUpStopWithLogsMixed": HOOKS,
     "TestUpSwitchVolumes": "named volumes are not supported yet",
-    "TestUpWait": WAIT,
-    "TestUpWaitTimeout": WAIT,
-    "TestUpWithDependencyExit": HEALTHY,
-    "TestUpWithDependencyNotRequired": HEALTHY,
-    "fixtures/cascade": COMPLETED,
     "fixtures/env_file": UNUSED_ENV_FILE,
     "fixtures/network-recreate": BRIDGE,
     "fixtures/network-test": BRIDGE,
@@ -137,12 +118,8 @@ EVIDENCE = {
     BRIDGE: r"bridge networks are not supported",
     PORTS: r"ports need a bridge network",
     LINKS: r"links is not supported",
-    HEALTHY: r"service_healthy is not supported",
-    COMPLETED: r"service_completed_successfully is not supported",
-    WAIT: r"--wait is not supported",
-    SCALE: r"--scale is not supported",
     HOOKS: r"(pre_start|post_start|pre_stop) is not supported",
-    WAIT_HOOKS: r"(--wait|pre_start) is not supported",
+    WAIT_HOOKS: r"pre_start is not supported",
     PROVIDER: r"has no image",
     UNUSED_ENV_FILE: r"env file /doesnotexist/\.env not found",
     "models are not supported yet": r"models is not supported",

@@ -63,6 +63,15 @@ TEST(ServiceHealth, DisableAndAbsent) {
     EXPECT_FALSE(health_of("    command: [\"true\"]\n").check);
 }
 
+TEST(ServiceHealth, StartIntervalNeedsAStartPeriod) {
+    auto p = project_with(
+        "    healthcheck:\n      test: [\"CMD\", \"true\"]\n      start_interval: 1s\n");
+    auto h = scheduler::service_health(*p.service("s"));
+    ASSERT_FALSE(h);
+    EXPECT_EQ(h.error().message(),
+              "healthcheck.start_interval requires healthcheck.start_period to be set");
+}
+
 TEST(ServiceHealth, MergesWithTheImageFieldByField) {
     auto p = project_with("    healthcheck:\n      interval: 1s\n");
     scheduler::ContainerContext cc;

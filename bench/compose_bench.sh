@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Wall time of `berth up -d` and `berth down` for stacks of N busybox `sleep` services with
-# `init: true` (N = 10, 50, 100), of `berth ps -a` over 500 containers, and berthd's idle RSS.
+# `init: true` (N = 10, 50, 100), of `berth ps -a -q` and `berth ps -a` (the table) over 500
+# containers, and berthd's idle RSS.
 # Prints figures; asserts nothing. As root: bench/compose_bench.sh [BUILD_BIN_DIR]
 # Runs a private berthd in its own network and mount namespaces, with its own roots.
 set -euo pipefail
@@ -42,7 +43,10 @@ for _ in $(seq 100); do
     sleep 0.1
 done
 
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
+# Microseconds from bash's own clock: $(date ...) would add a fork and an exec, tens of ms on this
+# machine, to every figure.
+now_us() { printf -v "$1" '%s' "${EPOCHREALTIME/./}"; }
+ms() { echo $((($2 - $1) / 1000)); }
 
 stack() {
     local n=$1 f=$tmp/stack-$1.yaml i
@@ -59,15 +63,15 @@ stack() {
 
 for n in 10 50 100; do
     f=$(stack "$n")
-    t0=$(now_ms)
+    now_us t0
     berth -f "$f" up -d
-    t1=$(now_ms)
+    now_us t1
     running=$(berth -f "$f" ps -q | wc -l)
-    t2=$(now_ms)
+    now_us t2
     berth -f "$f" down
-    t3=$(now_ms)
+    now_us t3
     printf 'services=%-4d up -d %6d ms   down %6d ms   (running after up: %d)\n' \
-        "$n" $((t1 - t0)) $((t3 - t2)) "$running"
+        "$n" "$(ms "$t0" "$t1")" "$(ms "$t2" "$t3")" "$running"
 done
 
 # ps over 500 containers: one service scaled to 500, created but not started.
@@ -81,15 +85,23 @@ services:
     command: ["true"]
 YAML
 berth -f "$tmp/wide.yaml" create
-times=()
-for _ in 1 2 3 4 5; do
-    t0=$(now_ms)
-    count=$(berth -f "$tmp/wide.yaml" ps -a -q | wc -l)
-    times+=($(($(now_ms) - t0)))
-done
-sorted=$(printf '%s\n' "${times[@]}" | sort -n | tr '\n' ' ')
-printf 'ps -a over %d containers: median %d ms (runs: %s)\n' "$count" \
-    "$(printf '%s\n' "${times[@]}" | sort -n | sed -n 3p)" "$sorted"
+# median_ps LABEL ARGS...: five timed runs of `berth ps ARGS` over the wide stack, their median.
+median_ps() {
+    local label=$1 t0 t1 times=() count
+    shift
+    for _ in 1 2 3 4 5; do
+        now_us t0
+        berth -f "$tmp/wide.yaml" ps "$@" >"$tmp/ps.out"
+        now_us t1
+        times+=("$(ms "$t0" "$t1")")
+    done
+    count=$(($(wc -l <"$tmp/ps.out") - ${ps_header:-0}))
+    printf '%-10s over %d containers: median %d ms (runs: %s)\n' "$label" "$count" \
+        "$(printf '%s\n' "${times[@]}" | sort -n | sed -n 3p)" \
+        "$(printf '%s\n' "${times[@]}" | sort -n | tr '\n' ' ')"
+}
+median_ps "ps -a -q" -a -q
+ps_header=1 median_ps "ps -a" -a
 berth -f "$tmp/wide.yaml" down
 
 rss=$(awk '/VmRSS/ {print $2}' "/proc/$daemon_pid/status")

@@ -77,26 +77,31 @@ Result<std::unique_ptr<DaemonContext>> open_context(const DaemonConfig& cfg) {
     return ctx;
 }
 
-// A plan's threads and buffers leave freed memory in malloc's arenas; giving it back after each
-// operation keeps the idle daemon small (bench/compose_bench.sh prints its RSS).
-Handler trimmed(Handler h) {
-    return [h = std::move(h)](const HttpRequest& q, ResponseWriter& w) {
+// A plan's threads and buffers leave freed memory in malloc's arenas, and SQLite's page cache
+// holds what the plan read; giving both back after each operation keeps the idle daemon small
+// (bench/compose_bench.sh prints its RSS).
+Handler trimmed(DaemonContext& ctx, Handler h) {
+    return [&ctx, h = std::move(h)](const HttpRequest& q, ResponseWriter& w) {
         h(q, w);
+        ctx.db->release_memory();
         ::malloc_trim(0);
     };
 }
 
 void add_project_routes(Router& r, DaemonContext& ctx) {
-    r.add(
-        "POST", "/v1/projects/{name}/up",
-        trimmed([&ctx](const HttpRequest& q, ResponseWriter& w) { handle_up(ctx, q, w, false); }));
+    r.add("POST", "/v1/projects/{name}/up",
+          trimmed(ctx, [&ctx](const HttpRequest& q, ResponseWriter& w) {
+              handle_up(ctx, q, w, false);
+          }));
     r.add("POST", "/v1/projects/{name}/create",
-          trimmed([&ctx](const HttpRequest& q, ResponseWriter& w) { handle_up(ctx, q, w, true); }));
-    r.add("POST", "/v1/projects/{name}/down",
-          trimmed([&ctx](const HttpRequest& q, ResponseWriter& w) { handle_down(ctx, q, w); }));
+          trimmed(ctx,
+                  [&ctx](const HttpRequest& q, ResponseWriter& w) { handle_up(ctx, q, w, true); }));
+    r.add(
+        "POST", "/v1/projects/{name}/down",
+        trimmed(ctx, [&ctx](const HttpRequest& q, ResponseWriter& w) { handle_down(ctx, q, w); }));
     for (const char* verb : {"start", "stop", "restart", "kill", "pause", "unpause", "rm"}) {
         r.add("POST", std::string("/v1/projects/{name}/") + verb,
-              trimmed([&ctx, verb](const HttpRequest& q, ResponseWriter& w) {
+              trimmed(ctx, [&ctx, verb](const HttpRequest& q, ResponseWriter& w) {
                   handle_action(ctx, q, w, verb);
               }));
     }

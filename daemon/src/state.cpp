@@ -1,5 +1,7 @@
 #include "daemon/state.hpp"
 
+#include <sqlite3.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
@@ -177,6 +179,11 @@ Result<std::unique_ptr<StateDb>> StateDb::open(const std::string& path) {
     if (!version) return fail(version.error());
     impl.version = version.value();
     return state;
+}
+
+void StateDb::release_memory() {
+    std::lock_guard lock(impl_->mu);
+    sqlite3_db_release_memory(impl_->db.handle());
 }
 
 int StateDb::schema_version() const {

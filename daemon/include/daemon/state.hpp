@@ -99,6 +99,8 @@ class StateDb {
     StateDb& operator=(const StateDb&) = delete;
 
     int schema_version() const;
+    // Hands SQLite's cached pages back to malloc (an idle daemon need not hold them).
+    void release_memory();
 
     Result<void> put_project(const ProjectRecord& p);  // insert or replace
     Result<std::optional<ProjectRecord>> project(const std::string& name);

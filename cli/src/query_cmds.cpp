@@ -46,8 +46,11 @@ Result<nlohmann::json> list_containers(const Session& s, const std::vector<std::
 }
 
 std::string ps_fields(const PsView& view) {
-    if (!view.quiet && !view.services) return "";
-    std::string fields = view.quiet ? "ID" : "Service";
+    if (view.format == "json" && !view.quiet && !view.services) return "";
+    std::string fields = view.quiet ? "ID"
+                         : view.services
+                             ? "Service"
+                             : "Name,Image,Command,Service,RunningFor,Status,Publishers";
     return view.status.empty() ? fields : fields + ",State";
 }
 

@@ -80,10 +80,29 @@ std::string status_text(const ContainerStatus& st, std::int64_t now) {
 
 }  // namespace
 
+const std::vector<std::string_view>& container_fields() {
+    static const std::vector<std::string_view> fields = {
+        "Command",    "Created",      "CreatedAt",  "ExitCode", "FinishedAt", "Health", "ID",
+        "Image",      "Labels",       "Name",       "Names",    "Number",     "OneOff", "Project",
+        "Publishers", "RestartCount", "RunningFor", "Service",  "StartedAt",  "State",  "Status"};
+    return fields;
+}
+
+bool field_needs_status(std::string_view f) {
+    return f == "ExitCode" || f == "FinishedAt" || f == "Health" || f == "StartedAt" ||
+           f == "State" || f == "Status";
+}
+
+bool field_needs_extras(std::string_view f) {
+    return f == "Health" || f == "Status" || f == "RestartCount";
+}
+
 void append_container_json(std::string& out, const ContainerRecord& c, const ContainerStatus& st,
-                           std::int64_t now_unix, const ContainerExtras& extras) {
-    // Keys in alphabetical order, as the json tree this replaced printed them.
-    JsonObjectWriter j(out);
+                           std::int64_t now_unix, const ContainerExtras& extras,
+                           const JsonObjectWriter::Keys* only) {
+    // Keys in alphabetical order, as the json tree this replaced printed them (and as
+    // container_fields() lists them).
+    JsonObjectWriter j(out, only);
     j.str("Command", quoted_command(c.command))
         .num("Created", c.created)
         .str("CreatedAt", created_at(c.created))

@@ -4,10 +4,12 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "daemon/runtime.hpp"
 #include "daemon/state.hpp"
+#include "json_writer.hpp"
 
 namespace berth::daemon {
 
@@ -23,9 +25,18 @@ struct ContainerExtras {
 // The JSON object of one container (docs/api.md "Container"); now_unix for the relative times.
 std::string container_json(const ContainerRecord& c, const ContainerStatus& st,
                            std::int64_t now_unix, const ContainerExtras& extras = {});
-// The same, appended to out: `ps` writes every row into one reply.
+// The same, appended to out: `ps` writes every row into one reply. With `only`, just those
+// fields (GET .../containers?fields=).
 void append_container_json(std::string& out, const ContainerRecord& c, const ContainerStatus& st,
-                           std::int64_t now_unix, const ContainerExtras& extras = {});
+                           std::int64_t now_unix, const ContainerExtras& extras = {},
+                           const JsonObjectWriter::Keys* only = nullptr);
+
+// The fields of a container's JSON, in the order it is written.
+const std::vector<std::string_view>& container_fields();
+// Those that need the container's folder read (its run state), or the health and restart
+// state berthd keeps.
+bool field_needs_status(std::string_view field);
+bool field_needs_extras(std::string_view field);
 
 // "running(2)", "exited(1), running(2)": docker compose ls's Status, states sorted.
 std::string project_status(const std::vector<ContainerStatus>& states);

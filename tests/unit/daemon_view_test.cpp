@@ -121,6 +121,24 @@ TEST(ContainerJson, EscapesWhatUsersWrite) {
     EXPECT_EQ(both[1]["Status"], "Created (healthy)");
 }
 
+// fields= keeps only what the view shows; every listed field is one the row has.
+TEST(ContainerJson, OnlyTheAskedFields) {
+    ContainerStatus st;
+    st.state = ContainerRunState::Running;
+    st.started_at = "2026-11-29T05:00:00Z";
+    JsonObjectWriter::Keys only = {"Name", "Status", "Labels"};
+    std::string out;
+    append_container_json(out, record(), st, 1795928403, {"healthy", 0}, &only);
+    auto j = nlohmann::json::parse(out);
+    EXPECT_EQ(j.size(), 3u);
+    EXPECT_EQ(j["Name"], "demo-web-1");
+    EXPECT_EQ(j["Status"], "Up 3 seconds (healthy)");
+    EXPECT_EQ(j["Labels"]["berth.project"], "demo");
+    auto full = nlohmann::json::parse(container_json(record(), st, 1795928403));
+    EXPECT_EQ(full.size(), container_fields().size());
+    for (auto f : container_fields()) EXPECT_TRUE(full.contains(std::string(f))) << f;
+}
+
 TEST(ProjectStatus, CountsStatesInOrder) {
     ContainerStatus run, ex;
     run.state = ContainerRunState::Running;

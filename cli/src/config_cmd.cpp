@@ -84,8 +84,9 @@ int run_config(const ProjectFlags& flags, const ConfigFlags& c) {
     }
     for (const auto& w : project->warnings) std::cerr << "WARN " << w << "\n";
     if (c.resolve_image_digests) {
-        std::cerr << "cannot resolve image digests: berth has no image store yet; run without "
-                     "--resolve-image-digests\n";
+        // docker compose asks the registry for each tag's digest; berth does not pull yet.
+        std::cerr << "cannot resolve image digests: berth does not talk to registries yet; run "
+                     "without --resolve-image-digests\n";
         return 1;
     }
     if (c.quiet) return 0;

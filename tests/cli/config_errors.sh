@@ -62,5 +62,5 @@ contains "$(cat "$WORK/err")" 'invalid project name "My Project"'
 if b config --resolve-image-digests -f - >/dev/null 2>"$WORK/err" <<<"services: {web: {image: nginx}}"; then
     fail "--resolve-image-digests pretended to work"
 fi
-contains "$(cat "$WORK/err")" "no image store"
+contains "$(cat "$WORK/err")" "does not talk to registries"
 echo "ok"

@@ -12,6 +12,7 @@
 #include "etc_files.hpp"
 #include "health_monitor.hpp"
 #include "images/images.hpp"
+#include "log.hpp"
 #include "private_cwd.hpp"
 #include "restart_manager.hpp"
 #include "scheduler/container_args.hpp"
@@ -207,9 +208,7 @@ Result<ContainerRecord> create_container(DaemonContext& ctx, const compose::Proj
         return e.context("create container " + spec.name);
     }
     // Bookkeeping only (the image's last use): a failure here must not undo a good container.
-    if (auto used = ctx.db->touch_image(image.id); !used) {
-        std::fprintf(stderr, "berthd: %s\n", used.error().message().c_str());
-    }
+    if (auto used = ctx.db->touch_image(image.id); !used) log_warn(used.error().message());
     ctx.events->publish("create", id, event_attributes(*rec));
     return rec;
 }

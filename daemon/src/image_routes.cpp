@@ -16,6 +16,7 @@
 #include "common/strings.hpp"
 #include "images/images.hpp"
 #include "images/reference.hpp"
+#include "log.hpp"
 #include "private_cwd.hpp"
 #include "routes.hpp"
 
@@ -181,9 +182,7 @@ Handler locked(DaemonContext& ctx,
         std::lock_guard lock(ctx.store_mu);
         route(ctx, q, w);
         if (changes == Changes::Store) {
-            if (auto r = record_images(ctx); !r) {
-                std::fprintf(stderr, "berthd: %s\n", r.error().message().c_str());
-            }
+            if (auto r = record_images(ctx); !r) log_warn(r.error().message());
         }
     };
 }

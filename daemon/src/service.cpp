@@ -11,6 +11,7 @@
 #include "adopt.hpp"
 #include "exit_watch.hpp"
 #include "health_monitor.hpp"
+#include "log.hpp"
 #include "project_ops.hpp"
 #include "restart_manager.hpp"
 #include "routes.hpp"
@@ -128,8 +129,10 @@ Result<void> register_routes(Router& router, const DaemonConfig& cfg) {
                  report->adopted, report->dropped_records, report->removed_unknown,
                  report->interrupted_steps);
     {
+        // A store that cannot be listed must not keep berthd from serving its containers; the
+        // image routes report it, and the next listing records the images again.
         std::lock_guard lock(g_ctx->store_mu);
-        if (auto r = record_images(*g_ctx); !r) return r.error();
+        if (auto r = record_images(*g_ctx); !r) log_warn(r.error().message());
     }
     g_restarts = std::make_unique<RestartManager>(*g_ctx);
     g_ctx->restarts = g_restarts.get();

@@ -1,0 +1,34 @@
+// The networks of a compose project as network/ takes them (NetworkSpec), and each service's
+// attachments to them. Pure: the normalized model in, plain specs or an error naming the network
+// and the field out.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/result.hpp"
+#include "compose/project.hpp"
+#include "network/spec.hpp"
+
+namespace berth::scheduler {
+
+// Every network the project declares (the loader adds `default` when a service uses it), in the
+// model's order.
+Result<std::vector<network::NetworkSpec>> network_specs(const compose::Project& project);
+
+// One service's place on one network.
+struct Attachment {
+    std::string network;  // the compose key
+    std::vector<std::string> aliases;
+    std::string ipv4_address, ipv6_address;
+    std::string interface_name;  // "" = eth0, eth1, ... in priority order
+    std::string mac_address;
+    int priority = 0;  // higher first, as docker compose orders interfaces
+};
+
+// The service's networks, highest priority first (then by name); empty for network_mode host,
+// none, container:X or service:X.
+Result<std::vector<Attachment>> service_attachments(const compose::Node& service);
+
+}  // namespace berth::scheduler

@@ -1,0 +1,175 @@
+#include "scheduler/network_specs.hpp"
+
+#include <algorithm>
+#include <charconv>
+
+namespace berth::scheduler {
+
+namespace {
+
+using compose::Node;
+
+std::string text_of(const Node* n) {
+    return n && n->is_scalar() ? n->text : "";
+}
+
+bool flag_of(const Node* n) {
+    return n && n->as_bool().value_or(false);
+}
+
+Result<network::Driver> driver_of(const std::string& key, const Node& net) {
+    std::string d = text_of(net.find("driver"));
+    if (d.empty() || d == "bridge") return network::Driver::Bridge;
+    if (d == "macvlan") return network::Driver::Macvlan;
+    if (d == "ipvlan") return network::Driver::Ipvlan;
+    return Error("network \"" + key + "\": driver \"" + d +
+                 "\" is not supported (berth runs bridge, macvlan and ipvlan networks)");
+}
+
+// A boolean driver option as Docker parses it (strconv.ParseBool).
+Result<bool> bool_option(const std::string& key, const std::string& opt, const std::string& v) {
+    if (v == "1" || v == "t" || v == "T" || v == "true" || v == "TRUE" || v == "True") return true;
+    if (v == "0" || v == "f" || v == "F" || v == "false" || v == "FALSE" || v == "False")
+        return false;
+    return Error("network \"" + key + "\": driver_opts " + opt + ": \"" + v +
+                 "\" is not a boolean");
+}
+
+Result<void> read_driver_opts(const std::string& key, const Node& net, network::NetworkSpec& s) {
+    const Node* opts = net.find("driver_opts");
+    if (!opts || !opts->is_map()) return {};
+    for (const auto& e : opts->entries) {
+        const std::string& v = e.value.text;
+        if (e.key == "com.docker.network.bridge.name") {
+            if (v.empty() || v.size() > 15) {
+                return Error("network \"" + key + "\": bridge name \"" + v +
+                             "\" must be 1 to 15 characters");
+            }
+            s.bridge_name = v;
+        } else if (e.key == "com.docker.network.bridge.enable_icc") {
+            auto b = bool_option(key, e.key, v);
+            if (!b) return b.error();
+            s.icc = *b;
+        } else if (e.key == "com.docker.network.driver.mtu") {
+            // Driver options are strings ("1400"), whatever YAML would make of them.
+            int mtu = 0;
+            auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), mtu);
+            if (ec != std::errc() || end != v.data() + v.size() || mtu < 68 || mtu > 65535) {
+                return Error("network \"" + key + "\": driver_opts " + e.key + ": \"" + v +
+                             "\" is not an MTU (68 to 65535)");
+            }
+            s.mtu = mtu;
+        } else if (e.key == "parent") {
+            s.parent = v;
+        } else if (e.key == "macvlan_mode" || e.key == "ipvlan_mode") {
+            s.mode = v;
+        }
+        s.options[e.key] = v;
+    }
+    return {};
+}
+
+Result<void> read_ipam(const std::string& key, const Node& net, network::NetworkSpec& s) {
+    const Node* ipam = net.find("ipam");
+    if (!ipam || !ipam->is_map()) return {};
+    if (std::string d = text_of(ipam->find("driver")); !d.empty() && d != "default") {
+        return Error("network \"" + key + "\": ipam driver \"" + d +
+                     "\" is not supported (only default)");
+    }
+    const Node* config = ipam->find("config");
+    if (!config || !config->is_seq()) return {};
+    for (const auto& c : config->items) {
+        network::SubnetSpec sub{
+            text_of(c.find("subnet")), text_of(c.find("ip_range")), text_of(c.find("gateway")), {}};
+        if (const Node* aux = c.find("aux_addresses"); aux && aux->is_map()) {
+            for (const auto& e : aux->entries) sub.aux_addresses[e.key] = e.value.text;
+        }
+        // Validated here, so that a bad ipam.config stops `up` before anything is made.
+        if (!sub.subnet.empty()) {
+            if (auto plan = network::plan_subnet(sub); !plan) {
+                return plan.error().context("network \"" + key + "\"");
+            }
+        }
+        s.subnets.push_back(std::move(sub));
+    }
+    return {};
+}
+
+Result<network::NetworkSpec> spec_of(const std::string& key, const Node& net) {
+    network::NetworkSpec s;
+    s.key = key;
+    s.name = text_of(net.find("name"));
+    if (s.name.empty()) return Error("network \"" + key + "\" has no name in the model");
+    s.external = flag_of(net.find("external"));
+    if (s.external) return s;  // it exists already; nothing of it is berth's to set
+    auto driver = driver_of(key, net);
+    if (!driver) return driver.error();
+    s.driver = *driver;
+    s.internal = flag_of(net.find("internal"));
+    s.enable_ipv6 = flag_of(net.find("enable_ipv6"));
+    if (auto r = read_driver_opts(key, net, s); !r) return r.error();
+    if (auto r = read_ipam(key, net, s); !r) return r.error();
+    if (s.driver != network::Driver::Bridge && s.parent.empty()) {
+        return Error("network \"" + key + "\": the " + network::to_string(s.driver) +
+                     " driver needs driver_opts.parent (the host link it sits on)");
+    }
+    if (const Node* labels = net.find("labels"); labels && labels->is_map()) {
+        for (const auto& e : labels->entries) s.labels[e.key] = e.value.text;
+    }
+    return s;
+}
+
+}  // namespace
+
+Result<std::vector<network::NetworkSpec>> network_specs(const compose::Project& project) {
+    std::vector<network::NetworkSpec> out;
+    const Node* nets = project.model.find("networks");
+    if (!nets || !nets->is_map()) return out;
+    for (const auto& e : nets->entries) {
+        auto s = spec_of(e.key, e.value);
+        if (!s) return s.error();
+        out.push_back(std::move(*s));
+    }
+    return out;
+}
+
+Result<std::vector<Attachment>> service_attachments(const compose::Node& service) {
+    std::vector<Attachment> out;
+    const Node* nets = service.find("networks");
+    if (!nets || !nets->is_map()) return out;
+    for (const auto& e : nets->entries) {
+        Attachment a;
+        a.network = e.key;
+        const Node& v = e.value;
+        if (v.is_map()) {
+            if (const Node* al = v.find("aliases"); al && al->is_seq()) {
+                for (const auto& i : al->items) a.aliases.push_back(i.text);
+            }
+            a.ipv4_address = text_of(v.find("ipv4_address"));
+            a.ipv6_address = text_of(v.find("ipv6_address"));
+            a.interface_name = text_of(v.find("interface_name"));
+            a.mac_address = text_of(v.find("mac_address"));
+            if (const Node* p = v.find("priority"); p && p->is_scalar()) {
+                auto n = p->as_int();
+                if (!n) return Error("network \"" + e.key + "\": priority must be an integer");
+                a.priority = static_cast<int>(*n);
+            }
+        }
+        for (const auto& [addr, family] :
+             {std::pair{a.ipv4_address, false}, std::pair{a.ipv6_address, true}}) {
+            if (addr.empty()) continue;
+            auto parsed = network::parse_address(addr);
+            if (!parsed || parsed->v6 != family) {
+                return Error("network \"" + e.key + "\": \"" + addr + "\" is not an IPv" +
+                             (family ? "6" : "4") + " address");
+            }
+        }
+        out.push_back(std::move(a));
+    }
+    std::stable_sort(out.begin(), out.end(), [](const Attachment& x, const Attachment& y) {
+        return x.priority != y.priority ? x.priority > y.priority : x.network < y.network;
+    });
+    return out;
+}
+
+}  // namespace berth::scheduler

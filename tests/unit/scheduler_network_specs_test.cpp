@@ -1,0 +1,127 @@
+// A compose file's networks as network/ takes them, and each service's attachments.
+#include <gtest/gtest.h>
+
+#include "compose_support.hpp"
+#include "scheduler/network_specs.hpp"
+
+using namespace berth;
+
+namespace {
+
+const char* kProject = R"(name: demo
+services:
+  web:
+    image: busybox
+    networks:
+      front:
+        aliases: [www]
+        ipv4_address: 10.1.0.100
+        priority: 10
+      back: {}
+  db:
+    image: busybox
+networks:
+  front:
+    driver_opts:
+      com.docker.network.bridge.name: br-front
+      com.docker.network.bridge.enable_icc: "false"
+      com.docker.network.driver.mtu: "1400"
+    ipam:
+      config:
+        - subnet: 10.1.0.0/16
+          ip_range: 10.1.5.0/24
+          gateway: 10.1.0.254
+          aux_addresses: {host1: 10.1.0.5}
+    labels: {team: a}
+  back:
+    internal: true
+    enable_ipv6: true
+  ext:
+    external: true
+    name: shared-net
+  mac:
+    driver: macvlan
+    driver_opts: {parent: dummy0, macvlan_mode: bridge}
+)";
+
+const network::NetworkSpec* find(const std::vector<network::NetworkSpec>& specs,
+                                 const std::string& key) {
+    for (const auto& s : specs) {
+        if (s.key == key) return &s;
+    }
+    return nullptr;
+}
+
+TEST(NetworkSpecs, FromTheModel) {
+    auto p = test_support::load_project(kProject);
+    auto specs = scheduler::network_specs(p);
+    ASSERT_TRUE(specs) << specs.error().message();
+    const auto* front = find(*specs, "front");
+    ASSERT_NE(front, nullptr);
+    EXPECT_EQ(front->name, "t_front");  // the test loader names the project "t", as -p would
+    EXPECT_EQ(front->bridge_name, "br-front");
+    EXPECT_FALSE(front->icc);
+    EXPECT_EQ(front->mtu, 1400);
+    ASSERT_EQ(front->subnets.size(), 1u);
+    EXPECT_EQ(front->subnets[0].gateway, "10.1.0.254");
+    EXPECT_EQ(front->subnets[0].aux_addresses.at("host1"), "10.1.0.5");
+    EXPECT_EQ(front->labels.at("team"), "a");
+    const auto* back = find(*specs, "back");
+    ASSERT_NE(back, nullptr);
+    EXPECT_TRUE(back->internal);
+    EXPECT_TRUE(back->enable_ipv6);
+    const auto* ext = find(*specs, "ext");
+    ASSERT_NE(ext, nullptr);
+    EXPECT_TRUE(ext->external);
+    EXPECT_EQ(ext->name, "shared-net");
+    const auto* mac = find(*specs, "mac");
+    ASSERT_NE(mac, nullptr);
+    EXPECT_EQ(mac->driver, network::Driver::Macvlan);
+    EXPECT_EQ(mac->parent, "dummy0");
+    EXPECT_EQ(mac->mode, "bridge");
+    // db uses the default network, which the loader adds.
+    const auto* dflt = find(*specs, "default");
+    ASSERT_NE(dflt, nullptr);
+    EXPECT_EQ(dflt->name, "t_default");
+}
+
+TEST(NetworkSpecs, BadInputNamesTheNetwork) {
+    auto errors = [](const std::string& networks) {
+        auto p = test_support::load_project(
+            "name: demo\nservices:\n  s:\n    image: busybox\nnetworks:\n" + networks);
+        auto specs = scheduler::network_specs(p);
+        return specs ? std::string() : specs.error().message();
+    };
+    EXPECT_EQ(errors("  n:\n    driver: overlay\n"),
+              "network \"n\": driver \"overlay\" is not supported (berth runs bridge, macvlan "
+              "and ipvlan networks)");
+    EXPECT_EQ(errors("  n:\n    driver: macvlan\n"),
+              "network \"n\": the macvlan driver needs driver_opts.parent (the host link it sits "
+              "on)");
+    EXPECT_EQ(errors("  n:\n    ipam:\n      config:\n        - subnet: 10.1.0.0/16\n"
+                     "          gateway: 10.2.0.1\n"),
+              "network \"n\": gateway 10.2.0.1 is not in subnet 10.1.0.0/16");
+    EXPECT_EQ(errors("  n:\n    driver_opts:\n      com.docker.network.bridge.enable_icc: maybe\n"),
+              "network \"n\": driver_opts com.docker.network.bridge.enable_icc: \"maybe\" is not "
+              "a boolean");
+    EXPECT_EQ(errors("  n:\n    driver_opts:\n      com.docker.network.bridge.name: "
+                     "a-very-long-bridge-name\n"),
+              "network \"n\": bridge name \"a-very-long-bridge-name\" must be 1 to 15 characters");
+}
+
+TEST(ServiceAttachments, PriorityThenName) {
+    auto p = test_support::load_project(kProject);
+    auto web = scheduler::service_attachments(*p.service("web"));
+    ASSERT_TRUE(web) << web.error().message();
+    ASSERT_EQ(web->size(), 2u);
+    EXPECT_EQ((*web)[0].network, "front");
+    EXPECT_EQ((*web)[0].aliases, std::vector<std::string>{"www"});
+    EXPECT_EQ((*web)[0].ipv4_address, "10.1.0.100");
+    EXPECT_EQ((*web)[1].network, "back");
+    auto db = scheduler::service_attachments(*p.service("db"));
+    ASSERT_TRUE(db);
+    ASSERT_EQ(db->size(), 1u);
+    EXPECT_EQ((*db)[0].network, "default");
+}
+
+}  // namespace

@@ -331,15 +331,24 @@ Result<void> StateDb::sync_images(const std::vector<ImageRecord>& listing) {
     if (!old) return impl_->fail(old.error(), what);
     std::map<std::string, const ImageRecord*> before;
     for (const auto& i : *old) before[i.id] = &i;
-    // One transaction: a reader sees the old listing or the new one, never a mix.
-    if (auto r = impl_->db.exec("BEGIN IMMEDIATE; DELETE FROM images"); !r)
-        return impl_->fail(r.error(), what);
+    // Listing images calls this each time: when nothing changed, nothing is written.
+    auto same = [&](const ImageRecord& i) {
+        auto b = before.find(i.id);
+        return b != before.end() && b->second->names == i.names &&
+               b->second->created == i.created && b->second->size == i.size;
+    };
+    if (listing.size() == before.size() && std::all_of(listing.begin(), listing.end(), same)) {
+        return {};
+    }
     auto abort = [&](Error e, const std::string& where) {
         if (auto undone = impl_->db.exec("ROLLBACK"); !undone) {
             e = Error(e.message() + " (and the rollback failed: " + undone.error().message() + ")");
         }
         return impl_->fail(e, where);
     };
+    // One transaction: a reader sees the old listing or the new one, never a mix.
+    if (auto r = impl_->db.exec("BEGIN IMMEDIATE"); !r) return impl_->fail(r.error(), what);
+    if (auto r = impl_->db.exec("DELETE FROM images"); !r) return abort(r.error(), what);
     const std::string now = rfc3339_now();
     for (const auto& i : listing) {
         auto found = before.find(i.id);
@@ -357,7 +366,7 @@ Result<void> StateDb::sync_images(const std::vector<ImageRecord>& listing) {
             .bind(6, prev ? prev->last_used : std::int64_t{0});
         if (auto ran = put->run(); !ran) return abort(ran.error(), what + " " + i.id);
     }
-    if (auto r = impl_->db.exec("COMMIT"); !r) return impl_->fail(r.error(), what);
+    if (auto r = impl_->db.exec("COMMIT"); !r) return abort(r.error(), what);
     return {};
 }
 

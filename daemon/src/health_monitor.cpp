@@ -6,6 +6,7 @@
 
 #include "container_ops.hpp"
 #include "daemon_context.hpp"
+#include "event_bus.hpp"
 #include "health_json.hpp"
 #include "log_records.hpp"
 
@@ -13,16 +14,10 @@ namespace berth::daemon {
 
 namespace {
 
-std::int64_t wall_nano() {
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
 std::int64_t started_nano(DaemonContext& ctx, const std::string& id) {
     auto st = ctx.runtime->status(id);
-    if (!st) return wall_nano();
-    return parse_rfc3339_nano(st->started_at).value_or(wall_nano());
+    if (!st) return now_nano();
+    return parse_rfc3339_nano(st->started_at).value_or(now_nano());
 }
 
 }  // namespace
@@ -89,7 +84,7 @@ void HealthMonitor::begin(Entry& e) {
     e.in_flight = false;
     ++e.generation;  // a probe of the run before is not counted in this one
     e.due = Clock::now() + std::chrono::nanoseconds(scheduler::next_probe_delay(
-                               e.state, e.config, e.started_nano, wall_nano()));
+                               e.state, e.config, e.started_nano, now_nano()));
 }
 
 void HealthMonitor::started(const ContainerRecord& c) {
@@ -136,7 +131,7 @@ void HealthMonitor::resume_running() {
     for (const auto& c : *records) {
         auto st = ctx_.runtime->status(c.id);
         if (!st || st->state != ContainerRunState::Running) continue;
-        const std::int64_t started = parse_rfc3339_nano(st->started_at).value_or(wall_nano());
+        const std::int64_t started = parse_rfc3339_nano(st->started_at).value_or(now_nano());
         std::unique_lock lock(mu_);
         Entry* e = load(lock, c.id);
         if (e == nullptr) continue;
@@ -173,7 +168,7 @@ std::optional<HealthMonitor::Launch> HealthMonitor::prepare(const std::string& i
     e.in_flight = true;
     e.generation = next_generation_++;
     e.deadline = Clock::now() + std::chrono::nanoseconds(c.timeout_ns);
-    e.probe_start_nano = wall_nano();
+    e.probe_start_nano = now_nano();
     e.pipe_inode = pipe->inode;
     ++probes_;
     return Launch{id, e.generation, std::move(*argv), *pipe};
@@ -192,7 +187,7 @@ void HealthMonitor::loop() {
             if (e.in_flight && now >= e.deadline) {
                 // The late result of the exec, if it ever comes, is dropped by its generation.
                 const auto c = scheduler::with_health_defaults(e.config);
-                const std::int64_t end = wall_nano();
+                const std::int64_t end = now_nano();
                 timeouts.emplace_back(
                     id, scheduler::timed_out_probe(e.probe_start_nano, end, c.timeout_ns));
                 kills.push_back(e.pipe_inode);
@@ -271,7 +266,7 @@ void HealthMonitor::apply(const std::string& id, std::optional<std::uint64_t> ge
     const auto before = e.state.status;
     scheduler::record_probe(e.state, e.config, e.started_nano, std::move(r));
     e.due = Clock::now() + std::chrono::nanoseconds(scheduler::next_probe_delay(
-                               e.state, e.config, e.started_nano, wall_nano()));
+                               e.state, e.config, e.started_nano, now_nano()));
     const std::string state = health_state_json(e.state).dump();
     const ContainerRecord rec = e.rec;
     std::optional<scheduler::HealthStatus> changed;

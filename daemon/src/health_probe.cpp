@@ -9,15 +9,11 @@
 #include <cerrno>
 #include <chrono>
 
+#include "event_bus.hpp"
+
 namespace berth::daemon {
 
 namespace {
-
-std::int64_t wall_nano() {
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
 
 // What is in the pipe now, up to the limit; writers that linger (a probe's background child)
 // are not waited for.
@@ -51,12 +47,12 @@ Result<ProbePipe> open_probe_pipe() {
 Result<scheduler::ProbeResult> run_probe(const Runtime& runtime, const std::string& id,
                                          const std::vector<std::string>& argv, ProbePipe pipe) {
     scheduler::ProbeResult r;
-    r.start_nano = wall_nano();
+    r.start_nano = now_nano();
     int null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
     ExecRequest req;
     req.cmd = argv;
     auto code = runtime.exec(id, req, {null_fd, pipe.write_fd, pipe.write_fd});
-    r.end_nano = wall_nano();
+    r.end_nano = now_nano();
     if (null_fd >= 0) ::close(null_fd);
     ::close(pipe.write_fd);
     r.output = drain(pipe.read_fd);

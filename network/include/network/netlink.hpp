@@ -4,13 +4,17 @@
 // own namespace.
 #pragma once
 
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "common/result.hpp"
 #include "network/address.hpp"
 
 struct nl_sock;
+struct rtnl_link;
 
 namespace berth::network {
 
@@ -34,16 +38,45 @@ class Netlink {
     // namespace open as `peer_netns_fd` (so no interface is renamed or moved afterwards).
     Result<void> add_veth(const std::string& host_name, const std::string& peer_name,
                           int peer_netns_fd, int mtu);
+    // A macvlan link on `parent` (a link in this socket's namespace), created directly as `name`
+    // in the namespace open as `netns_fd` (-1: this namespace). Modes: bridge (for ""), private,
+    // vepa, passthru; any other is refused naming it, before anything is made.
+    Result<void> add_macvlan(const std::string& name, const std::string& parent,
+                             const std::string& mode, int netns_fd, int mtu);
+    // An ipvlan link, likewise. Modes: l2 (for ""), l3, l3s.
+    Result<void> add_ipvlan(const std::string& name, const std::string& parent,
+                            const std::string& mode, int netns_fd, int mtu);
     Result<void> set_master(const std::string& name, const std::string& bridge);
+    // "02:42:ac:11:00:02" (or any form parse_mac takes); a multicast address is refused.
+    Result<void> set_mac(const std::string& name, const std::string& mac);
+    // The link's MAC address, lower-case with ':'.
+    Result<std::string> mac(const std::string& name);
+    Result<void> set_mtu(const std::string& name, int mtu);
+    Result<int> mtu(const std::string& name);
     Result<void> set_up(const std::string& name);
     // `address`/`prefix_len` on the link (IFA_F_NODAD for IPv6, so it is usable at once).
     Result<void> add_address(const std::string& name, const Address& address, int prefix_len);
     Result<void> add_default_route(const std::string& name, const Address& gateway);
+    // A route to `dst` through the link: via `gateway`, or on-link (scope link) without one.
+    Result<void> add_route(const std::string& name, const Prefix& dst,
+                           const std::optional<Address>& gateway);
+    // The main table's on-link destinations, as Docker's InferReservedNetworks collects them:
+    // IPv4 routes of scope link, and IPv6 routes without a gateway (the kernel gives every IPv6
+    // route scope universe, so "no gateway" is IPv6's on-link). Default routes, link-local
+    // (169.254.0.0/16, fe80::/10) and multicast destinations are left out.
+    Result<std::vector<Prefix>> onlink_routes();
     // A link that does not exist is not an error: teardown is idempotent.
     Result<void> delete_link(const std::string& name);
 
   private:
     explicit Netlink(nl_sock* sock) : sock_(sock) {}
+    // Adds `link` (a macvlan or ipvlan, its mode set) on `parent`, as `name` in netns_fd.
+    Result<void> add_stacked(rtnl_link* link, const std::string& what, const std::string& name,
+                             const std::string& parent, int netns_fd, int mtu);
+    // Applies what `set` puts in a change request to the link `name`.
+    Result<void> change(const std::string& name, const std::string& what,
+                        const std::function<void(rtnl_link*)>& set);
+
     nl_sock* sock_ = nullptr;
 };
 

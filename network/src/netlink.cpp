@@ -182,7 +182,7 @@ Result<void> Netlink::add_veth(const std::string& host_name, const std::string& 
     LinkRef peer{rtnl_link_veth_get_peer(link.p)};
     rtnl_link_set_name(link.p, host_name.c_str());
     rtnl_link_set_name(peer.p, peer_name.c_str());
-    rtnl_link_set_ns_fd(peer.p, peer_netns_fd);
+    if (peer_netns_fd >= 0) rtnl_link_set_ns_fd(peer.p, peer_netns_fd);
     if (mtu > 0) {
         rtnl_link_set_mtu(link.p, static_cast<unsigned>(mtu));
         rtnl_link_set_mtu(peer.p, static_cast<unsigned>(mtu));

@@ -57,8 +57,11 @@ void in_private_namespaces(const std::function<int(const std::string& dir)>& bod
         if (!::mkdtemp(dir)) _exit(failed("mkdtemp", "failed"));
         int rc = body(dir);
         if (::rmdir(dir) != 0 && rc == 0) rc = failed("rmdir " + std::string(dir), "not empty");
-        // After a failure, what the body left (the mounts end with this mount namespace).
+        // What a failed or skipped body left: its pins first, which unlink alone cannot remove.
         std::error_code ignored;
+        for (const auto& e : std::filesystem::directory_iterator(dir, ignored)) {
+            (void)remove_netns(e.path());
+        }
         std::filesystem::remove_all(dir, ignored);
         _exit(rc);
     }

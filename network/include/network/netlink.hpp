@@ -35,7 +35,8 @@ class Netlink {
     // A Linux bridge, down; mtu 0 keeps the kernel's default.
     Result<void> add_bridge(const std::string& name, int mtu);
     // A veth pair: `host_name` in this namespace, its peer created directly as `peer_name` in the
-    // namespace open as `peer_netns_fd` (so no interface is renamed or moved afterwards).
+    // namespace open as `peer_netns_fd` (so no interface is renamed or moved afterwards); -1
+    // makes both ends here.
     Result<void> add_veth(const std::string& host_name, const std::string& peer_name,
                           int peer_netns_fd, int mtu);
     // A macvlan link on `parent` (a link in this socket's namespace), created directly as `name`

@@ -229,6 +229,14 @@ TEST(Links, UnknownModesAndMissingParentsAreRefusedNamingThem) {
             STEP(nl->add_macvlan("mv0", "par0", mode, -1, 0), std::string("macvlan ") + mode);
             STEP(nl->delete_link("mv0"), "delete macvlan");
         }
+        // Every ipvlan mode reaches the kernel: made, or refused by a kernel without ipvlan.
+        for (const char* mode : {"", "l2", "l3", "l3s"}) {
+            auto made = nl->add_ipvlan("iv0", "par0", mode, -1, 0);
+            if (!made && made.error().message().find("not supported") == std::string::npos) {
+                return failed(std::string("ipvlan mode '") + mode + "'", made.error().message());
+            }
+            STEP(nl->delete_link("iv0"), "delete ipvlan");
+        }
         return 0;
     });
 }

@@ -76,7 +76,7 @@ Result<Mode> lookup_mode(const std::string& driver, const std::string& mode,
                  modes.begin()->first + "' mode is the " + driver + " driver default");
 }
 
-// An Address from a route's nl_addr; nullopt for anything but IPv4/IPv6.
+// A Prefix from a route's destination; nullopt for anything but IPv4/IPv6.
 std::optional<Prefix> to_prefix(nl_addr* a) {
     if (!a) return std::nullopt;
     const int family = nl_addr_get_family(a);

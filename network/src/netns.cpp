@@ -49,6 +49,8 @@ Result<void> create_netns(const std::string& path) {
         if (errno == EEXIST) return Error(what + ": it exists already", EEXIST);
         return errno_error(what, errno);
     }
+    // Exactly 0444 whatever the umask: the pin is never written through.
+    (void)::fchmod(fd, 0444);
     ::close(fd);
     auto pinned = pin_new_namespace(path);
     if (!pinned) {

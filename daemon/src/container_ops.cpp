@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -13,9 +14,11 @@
 #include "health_monitor.hpp"
 #include "images/images.hpp"
 #include "log.hpp"
+#include "network_manager.hpp"
 #include "private_cwd.hpp"
 #include "restart_manager.hpp"
 #include "scheduler/container_args.hpp"
+#include "scheduler/network_specs.hpp"
 
 namespace berth::daemon {
 
@@ -87,7 +90,8 @@ Result<void> write_text(const std::string& path, const std::string& text) {
 }
 
 Result<void> write_etc_files(const std::string& dir, const compose::Node& service,
-                             const std::string& hostname, bool host_net) {
+                             const std::string& hostname, bool host_net,
+                             const std::string& own_hosts) {
     std::error_code ec;
     fs::create_directories(dir, ec);
     if (ec) return errno_error("create " + dir, ec.value());
@@ -95,7 +99,7 @@ Result<void> write_etc_files(const std::string& dir, const compose::Node& servic
     auto resolv = engine::read_text_file("/etc/resolv.conf");
     EtcFiles f = etc_files(service, hostname, host_net,
                            {hosts ? *hosts : std::string(), resolv ? *resolv : std::string()});
-    if (auto r = write_text(dir + "/hosts", f.hosts); !r) return r;
+    if (auto r = write_text(dir + "/hosts", f.hosts + own_hosts); !r) return r;
     if (auto r = write_text(dir + "/hostname", f.hostname); !r) return r;
     return write_text(dir + "/resolv.conf", f.resolv_conf);
 }
@@ -117,6 +121,85 @@ Result<int> service_pid(DaemonContext& ctx, const std::string& project,
         if (st && st->state == ContainerRunState::Running) return static_cast<int>(st->pid);
     }
     return Error("service \"" + service + "\" has no running container");
+}
+
+// The namespace network_mode "service:x" or "container:x" names: the pinned one of berth's
+// networks when that container has one (it outlives the container's restarts), else its PID 1's.
+Result<std::string> shared_netns(DaemonContext& ctx, const std::string& project,
+                                 const std::string& mode) {
+    const bool by_service = mode.rfind("service:", 0) == 0;
+    const std::string name = mode.substr(mode.find(':') + 1);
+    std::optional<ContainerRecord> found;
+    if (by_service) {
+        auto all = ctx.db->containers(project);
+        if (!all) return std::move(all).error();
+        for (const auto& c : *all) {
+            if (c.service == name && !c.oneoff && (!found || c.number < found->number)) found = c;
+        }
+        if (!found) return Error("service \"" + name + "\" has no container");
+    } else {
+        auto c = ctx.db->container_by_name(name);
+        if (!c) return std::move(c).error();
+        if (!*c) return Error("no such container: " + name);
+        found = **c;
+    }
+    if (ctx.networks) {
+        std::string pinned = ctx.networks->netns_path(found->id);
+        if (::access(pinned.c_str(), F_OK) == 0) return pinned;
+    }
+    auto st = ctx.runtime->status(found->id);
+    if (st && st->state == ContainerRunState::Running) {
+        return "/proc/" + std::to_string(st->pid) + "/ns/net";
+    }
+    return Error("container " + found->name + " is not running");
+}
+
+// The networks a service joins, as berthd's records, in interface order. `up` made them.
+Result<std::vector<NetworkJoin>> joins_of(DaemonContext& ctx, const compose::Project& project,
+                                          const compose::Node& service) {
+    auto specs = scheduler::network_specs(project);
+    if (!specs) return specs.error();
+    auto attachments = scheduler::service_attachments(service);
+    if (!attachments) return attachments.error();
+    std::vector<NetworkJoin> out;
+    for (const auto& a : *attachments) {
+        auto spec = std::find_if(specs->begin(), specs->end(),
+                                 [&](const network::NetworkSpec& s) { return s.key == a.network; });
+        if (spec == specs->end()) return Error("network \"" + a.network + "\" is not declared");
+        auto rec = ctx.networks->find(spec->name);
+        if (!rec) return rec.error();
+        if (!*rec) return Error("network " + spec->name + " not found");
+        out.push_back({std::move(**rec), a});
+    }
+    return out;
+}
+
+// The container's own lines of /etc/hosts: each of its addresses with its hostname.
+std::string own_hosts(DaemonContext& ctx, const std::string& id, const std::string& hostname) {
+    std::string out;
+    auto eps = ctx.db->endpoints(id);
+    if (!eps) return out;
+    for (const auto& e : *eps) {
+        for (const auto* a : {&e.ipv4, &e.ipv6}) {
+            if (!a->empty()) out += *a + "\t" + hostname + "\n";
+        }
+    }
+    return out;
+}
+
+// The namespace and interfaces of a service on networks, and its published ports.
+Result<std::string> setup_network(DaemonContext& ctx, const compose::Project& project,
+                                  const compose::Node& service, const std::string& id,
+                                  bool oneoff) {
+    if (!ctx.networks) return Error("networks are not available in this daemon");
+    auto joins = joins_of(ctx, project, service);
+    if (!joins) return joins.error();
+    auto ports = scheduler::service_ports(service);
+    if (!ports) return ports.error();
+    // `run` publishes none of the service's ports, as docker compose run without --service-ports.
+    if (oneoff) ports->clear();
+    if (auto r = ctx.networks->setup_container(id, *joins, *ports); !r) return r.error();
+    return ctx.networks->netns_path(id);
 }
 
 Result<ContainerRecord> make_container(DaemonContext& ctx, const compose::Project& project,
@@ -151,6 +234,14 @@ Result<ContainerRecord> make_container(DaemonContext& ctx, const compose::Projec
     cc.service_pid = [&ctx, &project](const std::string& s) {
         return service_pid(ctx, project.name, s);
     };
+    cc.shared_netns = [&ctx, &project](const std::string& mode) {
+        return shared_netns(ctx, project.name, mode);
+    };
+    if (scheduler::needs_bridge_network(*node)) {
+        auto netns = setup_network(ctx, project, *node, id, spec.oneoff);
+        if (!netns) return std::move(netns).error();
+        cc.netns_path = *netns;
+    }
     if (spec.run) {
         cc.command = spec.run->command;
         cc.entrypoint = spec.run->entrypoint;
@@ -161,7 +252,8 @@ Result<ContainerRecord> make_container(DaemonContext& ctx, const compose::Projec
     }
     auto args = scheduler::container_args(*node, cc);
     if (!args) return std::move(args).error();
-    if (auto r = write_etc_files(cc.state_dir, *node, args->hostname, uses_host_network(*node));
+    if (auto r = write_etc_files(cc.state_dir, *node, args->hostname, uses_host_network(*node),
+                                 own_hosts(ctx, id, args->hostname));
         !r) {
         return r.error();
     }
@@ -200,6 +292,7 @@ Result<ContainerRecord> create_container(DaemonContext& ctx, const compose::Proj
     if (!rec) {
         // Undo whatever part was made; the first error is the one the user needs.
         (void)ctx.runtime->remove(id, true);
+        if (ctx.networks) (void)ctx.networks->release_container(id);
         std::error_code ec;
         fs::remove_all(ctx.container_data(id), ec);
         (void)images::remove_lease(*ctx.store, id);
@@ -275,6 +368,11 @@ Result<void> remove_container(DaemonContext& ctx, const ContainerRecord& c,
     // A container that ended on its own moments ago may not have had its die yet.
     if (auto st = ctx.runtime->status(c.id); st) publish_exit(ctx, c, *st);
     if (auto r = ctx.runtime->remove(c.id, true); !r) errors.push_back(r.error().message());
+    if (ctx.networks) {
+        if (auto r = ctx.networks->release_container(c.id); !r) {
+            errors.push_back(r.error().message());
+        }
+    }
     std::error_code ec;
     fs::remove_all(ctx.container_data(c.id), ec);
     if (ec) errors.push_back("remove " + ctx.container_data(c.id) + ": " + ec.message());

@@ -18,7 +18,8 @@
 namespace berth::daemon {
 
 class RestartManager;
-class HealthMonitor;  // health_monitor.hpp
+class HealthMonitor;   // health_monitor.hpp
+class NetworkManager;  // network_manager.hpp
 
 struct DaemonContext {
     DaemonConfig cfg;
@@ -47,6 +48,9 @@ struct DaemonContext {
 
     // Restart policies (restart_manager.hpp); null until the service has started it.
     RestartManager* restarts = nullptr;
+    // Networks, container namespaces and published ports (network_manager.hpp); null where
+    // nothing may touch the kernel's networking (unit tests), so bridge services are refused.
+    std::shared_ptr<NetworkManager> networks;
 
   private:
     std::mutex locks_mu_;

@@ -6,6 +6,7 @@
 #include "dependency_wait.hpp"
 #include "images/images.hpp"
 #include "progress.hpp"
+#include "project_networks.hpp"
 #include "project_ops.hpp"
 #include "project_request.hpp"
 #include "project_state.hpp"
@@ -219,6 +220,7 @@ void handle_down(DaemonContext& ctx, const HttpRequest& req, ResponseWriter& w) 
             return Result<void>();
         },
         stop_parallel(ctx, steps));
+    remove_project_networks(ctx, name, progress);
     auto images = remove_images(ctx, model ? &*model : nullptr, parsed->rmi, progress);
     auto left = ctx.db->containers(name);
     if (left && left->empty()) (void)ctx.db->remove_project(name);

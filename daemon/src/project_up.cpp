@@ -9,6 +9,7 @@
 #include "container_ops.hpp"
 #include "dependency_wait.hpp"
 #include "progress.hpp"
+#include "project_networks.hpp"
 #include "project_ops.hpp"
 #include "project_request.hpp"
 #include "project_state.hpp"
@@ -73,6 +74,10 @@ Result<void> dry_run(const compose::Project& p, const std::string& service,
     cc.state_dir = "/nonexistent";
     cc.host_cpus = host_cpus();
     cc.service_pid = [](const std::string&) -> Result<int> { return 1; };
+    cc.shared_netns = [](const std::string&) -> Result<std::string> {
+        return std::string("/nonexistent");
+    };
+    cc.netns_path = "/nonexistent";
     auto args = scheduler::container_args(*p.service(service), cc);
     if (!args) return args.error();
     return {};
@@ -266,6 +271,7 @@ Result<PreparedUp> prepare_up(DaemonContext& ctx, const UpRequest& up) {
     for (const auto& [_, in] : *inputs) desired.push_back(in.desired);
     auto plan = scheduler::plan_up(project.name, *graph, desired, actual->actual, up.options);
     if (!plan) return plan.error();
+    if (auto r = check_plan_ports(ctx, project, *plan); !r) return r.error();
     PreparedUp out{std::move(graph).value(), std::move(inputs).value(), std::move(actual).value(),
                    std::move(plan).value()};
     // by_id points into records, which the move above kept in place; rebuild it to be sure.
@@ -281,6 +287,7 @@ Result<void> execute_up(DaemonContext& ctx, const UpRequest& up, PreparedUp& pre
     for (const auto& warning : prepared.plan.warnings) progress.warning(warning);
     auto previous = stored_project(ctx, project.name);
     if (auto r = save_project(ctx, project); !r) return r;
+    if (auto r = ensure_project_networks(ctx, project, &progress); !r) return r;
     UpRun run{
         ctx,     project, up, prepared.graph, prepared.inputs, prepared.actual, std::move(previous),
         progress};

@@ -12,6 +12,7 @@
 #include "exit_watch.hpp"
 #include "health_monitor.hpp"
 #include "log.hpp"
+#include "network_manager.hpp"
 #include "project_ops.hpp"
 #include "restart_manager.hpp"
 #include "routes.hpp"
@@ -108,6 +109,26 @@ void add_project_routes(Router& r, DaemonContext& ctx) {
     }
 }
 
+// The network manager, with the kernel side made again from the state: bridges a reboot took,
+// the published ports' sockets, the firewall. What cannot be restored is logged, not fatal: the
+// containers that need it fail to start with the reason.
+Result<void> start_networks(DaemonContext& ctx) {
+    NetworkManagerOptions o;
+    o.netns_root = ctx.cfg.exec_root + "/netns";
+    for (const auto& p : ctx.cfg.default_address_pools) {
+        auto pool = network::make_pool(p.base, p.size);
+        if (!pool) return pool.error().context("default-address-pools");
+        o.pools.push_back(*pool);
+    }
+    ctx.networks = std::make_shared<NetworkManager>(*ctx.db, std::move(o));
+    std::set<std::string> live;
+    auto all = ctx.db->containers("");
+    if (!all) return all.error();
+    for (const auto& c : *all) live.insert(c.id);
+    if (auto r = ctx.networks->restore(live); !r) log_warn(r.error().message());
+    return {};
+}
+
 }  // namespace
 
 std::mutex& DaemonContext::project_lock(const std::string& project) {
@@ -134,6 +155,7 @@ Result<void> register_routes(Router& router, const DaemonConfig& cfg) {
         std::lock_guard lock(g_ctx->store_mu);
         if (auto r = record_images(*g_ctx); !r) log_warn(r.error().message());
     }
+    if (auto r = start_networks(*g_ctx); !r) return r.error();
     g_restarts = std::make_unique<RestartManager>(*g_ctx);
     g_ctx->restarts = g_restarts.get();
     g_watch = std::make_unique<ExitWatch>(

@@ -93,6 +93,42 @@ CREATE TABLE container_health (
     state  TEXT NOT NULL DEFAULT ''
 );
 )sql",
+    // 5: networks, each container's place on them, and its published ports: what berthd made in
+    // the kernel, so that it can be rebuilt when berthd starts and undone by down. Endpoints and
+    // ports are removed by the network manager, which tears down the links first.
+    R"sql(
+CREATE TABLE networks (
+    id      TEXT PRIMARY KEY,
+    name    TEXT NOT NULL UNIQUE,
+    driver  TEXT NOT NULL,
+    project TEXT NOT NULL DEFAULT '',
+    spec    TEXT NOT NULL,
+    ipam    TEXT NOT NULL,
+    link    TEXT NOT NULL DEFAULT '',
+    created INTEGER NOT NULL
+);
+CREATE TABLE endpoints (
+    container_id TEXT NOT NULL,
+    network_id   TEXT NOT NULL,
+    ifname       TEXT NOT NULL,
+    host_link    TEXT NOT NULL DEFAULT '',
+    mac          TEXT NOT NULL DEFAULT '',
+    ipv4         TEXT NOT NULL DEFAULT '',
+    ipv6         TEXT NOT NULL DEFAULT '',
+    aliases      TEXT NOT NULL DEFAULT '[]',
+    position     INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (container_id, network_id)
+);
+CREATE INDEX endpoints_network ON endpoints(network_id);
+CREATE TABLE published_ports (
+    container_id   TEXT NOT NULL,
+    protocol       TEXT NOT NULL,
+    host_ip        TEXT NOT NULL DEFAULT '',
+    host_port      INTEGER NOT NULL,
+    container_port INTEGER NOT NULL,
+    PRIMARY KEY (container_id, protocol, host_ip, host_port)
+);
+)sql",
 };
 
 Result<void> apply(SqliteDb& db, int version) {

@@ -8,6 +8,7 @@
 
 #include "container_ops.hpp"
 #include "dependency_wait.hpp"
+#include "project_networks.hpp"
 #include "project_ops.hpp"
 #include "routes.hpp"
 
@@ -113,6 +114,8 @@ Result<ContainerRecord> create_oneoff(DaemonContext& ctx, const RunRequest& r,
                   : r.project.name + "-" + r.service + "-run-" + new_container_id().substr(0, 12);
     nc.config_hash = "";
     nc.run = &overrides;
+    // Its networks, when no dependency's `up` made them.
+    if (auto made = ensure_project_networks(ctx, r.project, nullptr); !made) return made.error();
     return create_container(ctx, r.project, *image, nc);
 }
 

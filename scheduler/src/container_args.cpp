@@ -122,9 +122,6 @@ Result<ContainerArgs> container_args(const compose::Node& service, const Contain
     if (auto ok = refuse_unsupported(b); !ok) return ok.error();
     // The daemon carries the policy out, but a bad one must stop `up` before anything is made.
     if (auto policy = restart_policy_of(ctx.service, service); !policy) return policy.error();
-    if (needs_bridge_network(service)) {
-        return b.fail("bridge networks are not supported yet; set network_mode: host or none");
-    }
     b.options = ctx.rootfs_args;
     if (!ctx.state_dir.empty()) b.add("--state-dir", ctx.state_dir);
     for (auto step :

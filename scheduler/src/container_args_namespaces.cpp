@@ -48,6 +48,13 @@ Result<void> add_network(ArgsBuilder& b) {
     const Node* mode = b.get("network_mode");
     const std::string m = mode ? mode->text : "";
     const bool has_ports = b.get("ports") != nullptr;
+    if (needs_bridge_network(b.service)) {
+        if (b.ctx.netns_path.empty()) {
+            return b.fail("no network namespace was made for the service's networks");
+        }
+        b.add("--join-ns", "net:" + b.ctx.netns_path);
+        return {};
+    }
     if (m == "host") {
         b.shared_net = true;
         b.add("--net", "host");
@@ -57,15 +64,19 @@ Result<void> add_network(ArgsBuilder& b) {
         }
         return {};
     }
-    if (m != "none" && m.rfind("service:", 0) != 0) {
-        return b.fail("network_mode \"" + m + "\" is not supported");
+    const bool shared = m.rfind("service:", 0) == 0 || m.rfind("container:", 0) == 0;
+    if (m != "none" && !shared) return b.fail("network_mode \"" + m + "\" is not supported");
+    if (has_ports) {
+        return b.fail(m == "none" ? "ports need a network; network_mode none has none"
+                                  : "conflicting options: port publishing and the container "
+                                    "type network mode");
     }
-    if (has_ports) return b.fail("ports need a bridge network (not supported yet)");
     if (m == "none") return {};  // a namespace of its own with only lo
-    auto path = join_path(b, "network_mode", "net", {});
-    if (!path) return path.error();
+    if (!b.ctx.shared_netns) return b.fail("network_mode \"" + m + "\": no container to join");
+    auto path = b.ctx.shared_netns(m);
+    if (!path) return b.fail("network_mode " + m + ": " + path.error().message());
     b.shared_net = true;
-    b.add("--join-ns", "net:" + **path);
+    b.add("--join-ns", "net:" + *path);
     return {};
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <map>
 
 namespace berth::scheduler {
 
@@ -18,53 +19,19 @@ bool flag_of(const Node* n) {
 }
 
 Result<network::Driver> driver_of(const std::string& key, const Node& net) {
-    std::string d = text_of(net.find("driver"));
-    if (d.empty() || d == "bridge") return network::Driver::Bridge;
-    if (d == "macvlan") return network::Driver::Macvlan;
-    if (d == "ipvlan") return network::Driver::Ipvlan;
-    return Error("network \"" + key + "\": driver \"" + d +
-                 "\" is not supported (berth runs bridge, macvlan and ipvlan networks)");
-}
-
-// A boolean driver option as Docker parses it (strconv.ParseBool).
-Result<bool> bool_option(const std::string& key, const std::string& opt, const std::string& v) {
-    if (v == "1" || v == "t" || v == "T" || v == "true" || v == "TRUE" || v == "True") return true;
-    if (v == "0" || v == "f" || v == "F" || v == "false" || v == "FALSE" || v == "False")
-        return false;
-    return Error("network \"" + key + "\": driver_opts " + opt + ": \"" + v +
-                 "\" is not a boolean");
+    auto d = network::parse_driver(text_of(net.find("driver")));
+    if (!d) return d.error().context("network \"" + key + "\"");
+    return d;
 }
 
 Result<void> read_driver_opts(const std::string& key, const Node& net, network::NetworkSpec& s) {
     const Node* opts = net.find("driver_opts");
     if (!opts || !opts->is_map()) return {};
-    for (const auto& e : opts->entries) {
-        const std::string& v = e.value.text;
-        if (e.key == "com.docker.network.bridge.name") {
-            if (v.empty() || v.size() > 15) {
-                return Error("network \"" + key + "\": bridge name \"" + v +
-                             "\" must be 1 to 15 characters");
-            }
-            s.bridge_name = v;
-        } else if (e.key == "com.docker.network.bridge.enable_icc") {
-            auto b = bool_option(key, e.key, v);
-            if (!b) return b.error();
-            s.icc = *b;
-        } else if (e.key == "com.docker.network.driver.mtu") {
-            // Driver options are strings ("1400"), whatever YAML would make of them.
-            int mtu = 0;
-            auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), mtu);
-            if (ec != std::errc() || end != v.data() + v.size() || mtu < 68 || mtu > 65535) {
-                return Error("network \"" + key + "\": driver_opts " + e.key + ": \"" + v +
-                             "\" is not an MTU (68 to 65535)");
-            }
-            s.mtu = mtu;
-        } else if (e.key == "parent") {
-            s.parent = v;
-        } else if (e.key == "macvlan_mode" || e.key == "ipvlan_mode") {
-            s.mode = v;
-        }
-        s.options[e.key] = v;
+    std::map<std::string, std::string> given;
+    // Driver options are strings ("1400"), whatever YAML would make of them.
+    for (const auto& e : opts->entries) given[e.key] = e.value.text;
+    if (auto r = network::apply_driver_options(s, given); !r) {
+        return r.error().context("network \"" + key + "\"");
     }
     return {};
 }
@@ -109,10 +76,7 @@ Result<network::NetworkSpec> spec_of(const std::string& key, const Node& net) {
     s.enable_ipv6 = flag_of(net.find("enable_ipv6"));
     if (auto r = read_driver_opts(key, net, s); !r) return r.error();
     if (auto r = read_ipam(key, net, s); !r) return r.error();
-    if (s.driver != network::Driver::Bridge && s.parent.empty()) {
-        return Error("network \"" + key + "\": the " + network::to_string(s.driver) +
-                     " driver needs driver_opts.parent (the host link it sits on)");
-    }
+    if (auto r = network::check_driver(s); !r) return r.error().context("network \"" + key + "\"");
     if (const Node* labels = net.find("labels"); labels && labels->is_map()) {
         for (const auto& e : labels->entries) s.labels[e.key] = e.value.text;
     }
@@ -169,6 +133,52 @@ Result<std::vector<Attachment>> service_attachments(const compose::Node& service
     std::stable_sort(out.begin(), out.end(), [](const Attachment& x, const Attachment& y) {
         return x.priority != y.priority ? x.priority > y.priority : x.network < y.network;
     });
+    return out;
+}
+
+namespace {
+
+Result<int> port_number(const std::string& text, const std::string& what) {
+    int n = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+    if (ec != std::errc() || end != text.data() + text.size() || n < 1 || n > 65535) {
+        return Error("ports: " + what + " \"" + text + "\" is not a port (1 to 65535)");
+    }
+    return n;
+}
+
+}  // namespace
+
+Result<std::vector<PublishedPort>> service_ports(const compose::Node& service) {
+    std::vector<PublishedPort> out;
+    const Node* ports = service.find("ports");
+    if (!ports || !ports->is_seq()) return out;
+    for (const auto& p : ports->items) {
+        PublishedPort pp;
+        auto target = port_number(text_of(p.find("target")), "target");
+        if (!target) return target.error();
+        pp.container_port = *target;
+        pp.protocol = text_of(p.find("protocol"));
+        if (pp.protocol.empty()) pp.protocol = "tcp";
+        if (pp.protocol != "tcp" && pp.protocol != "udp" && pp.protocol != "sctp") {
+            return Error("ports: protocol \"" + pp.protocol + "\" is not tcp, udp or sctp");
+        }
+        pp.host_ip = text_of(p.find("host_ip"));
+        std::string published = text_of(p.find("published"));
+        if (!published.empty()) {
+            auto dash = published.find('-');
+            auto from = port_number(published.substr(0, dash), "published");
+            if (!from) return from.error();
+            pp.host_from = pp.host_to = *from;
+            if (dash != std::string::npos) {
+                auto to = port_number(published.substr(dash + 1), "published");
+                if (!to) return to.error();
+                if (*to < *from) return Error("ports: invalid range \"" + published + "\"");
+                pp.host_to = *to;
+            }
+        }
+        out.push_back(std::move(pp));
+    }
     return out;
 }
 

@@ -49,6 +49,39 @@ struct ImageRecord {
     std::int64_t last_used = 0;  // unix seconds: the last container created from it; 0 = never
 };
 
+// A network berthd made (or took as external): its spec and IPAM as JSON, so the kernel side can
+// be made again when berthd starts (daemon/src/network_manager.cpp).
+struct NetworkRecord {
+    std::string id;  // 64 hex
+    std::string name;
+    std::string driver;       // bridge, macvlan, ipvlan
+    std::string project;      // the compose project that made it; "" for `network create`
+    std::string spec;         // the network::NetworkSpec as JSON
+    std::string ipam;         // {"subnets":[{Subnet, IPRange, Gateway, AuxiliaryAddresses}],"last":{}}
+    std::string link;         // the bridge; "" for macvlan and ipvlan
+    std::int64_t created = 0;  // unix nanoseconds
+};
+
+// A container's interface on a network.
+struct EndpointRecord {
+    std::string container_id, network_id;
+    std::string ifname;     // in the container: eth0, ...
+    std::string host_link;  // the veth's host end; "" for macvlan and ipvlan
+    std::string mac;
+    std::string ipv4, ipv6;  // addresses without prefix; "" when none
+    std::vector<std::string> aliases;
+    int position = 0;  // the order of the container's interfaces
+};
+
+// A published port as made: the host side chosen (a random one filled in) and reserved.
+struct PortRecord {
+    std::string container_id;
+    std::string protocol;  // tcp, udp, sctp
+    std::string host_ip;   // "" = every address
+    int host_port = 0;
+    int container_port = 0;
+};
+
 // A container's restart policy and the restart manager's state that outlives a daemon restart
 // (daemon/src/restart_manager.cpp).
 struct RestartRecord {
@@ -142,6 +175,19 @@ class StateDb {
     Result<void> put_health(const HealthRecord& h);  // insert or replace
     Result<void> set_health_state(const std::string& id, const std::string& state);
     Result<std::optional<HealthRecord>> health(const std::string& id);
+
+    // Networks, endpoints and published ports (state_network.cpp).
+    Result<void> put_network(const NetworkRecord& n);  // insert or replace by id
+    Result<std::vector<NetworkRecord>> networks();      // sorted by name
+    Result<void> remove_network(const std::string& id);
+    Result<void> put_endpoint(const EndpointRecord& e);  // insert or replace
+    // All endpoints; container_id "" = every container's, network_id likewise.
+    Result<std::vector<EndpointRecord>> endpoints(const std::string& container_id = "",
+                                                  const std::string& network_id = "");
+    Result<void> remove_endpoint(const std::string& container_id, const std::string& network_id);
+    Result<void> put_ports(const std::string& container_id, const std::vector<PortRecord>& ports);
+    Result<std::vector<PortRecord>> ports(const std::string& container_id = "");
+    Result<void> remove_ports(const std::string& container_id);
 
   private:
     StateDb();

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "common/result.hpp"
 #include "network/ipam.hpp"
 
 namespace berth::network {
@@ -30,5 +31,17 @@ struct NetworkSpec {
     std::map<std::string, std::string> options;
     std::map<std::string, std::string> labels;
 };
+
+// The driver options berth reads, as Docker spells them: com.docker.network.bridge.name (1 to 15
+// characters), com.docker.network.bridge.enable_icc (a Go boolean),
+// com.docker.network.driver.mtu (68 to 65535), parent, macvlan_mode and ipvlan_mode. Every
+// option, read or not, is kept in `options` as given. Errors name the option.
+Result<void> apply_driver_options(NetworkSpec& s, const std::map<std::string, std::string>& opts);
+
+// What the driver needs: macvlan and ipvlan sit on a parent link.
+Result<void> check_driver(const NetworkSpec& s);
+
+// "bridge", "macvlan", "ipvlan"; anything else is refused naming it.
+Result<Driver> parse_driver(const std::string& name);
 
 }  // namespace berth::network

@@ -32,6 +32,10 @@ struct ContainerContext {
     LogRotation log_defaults;  // the daemon's log-opts, under the service's logging.options
     // The pid of a running container of another service (for ipc/pid: "service:x"), or an error.
     std::function<Result<int>(const std::string& service)> service_pid;
+    // The container's own network namespace, pinned by berthd, for a service on networks.
+    std::string netns_path;
+    // The namespace network_mode "service:x" or "container:x" joins, or an error.
+    std::function<Result<std::string>(const std::string& mode)> shared_netns;
     // `run` overrides (nullopt = the service's)
     std::optional<std::vector<std::string>> command, entrypoint;
     std::vector<std::string> extra_env;  // K=V, override the service's
@@ -56,13 +60,12 @@ inline constexpr const char* kLabelNumber = "berth.number";
 inline constexpr const char* kLabelConfigHash = "berth.config-hash";
 inline constexpr const char* kLabelOneoff = "berth.oneoff";
 
-// Fails, naming the attribute, for what berth cannot run yet or at all: a network other than
-// network_mode host/none ("service \"web\": bridge networks are not supported yet; set
-// network_mode: host or none"), named volumes, unknown ipc/pid modes.
+// Fails, naming the attribute, for what berth cannot run yet or at all: a service on networks
+// without a namespace made for it (netns_path), named volumes, unknown ipc/pid modes.
 Result<ContainerArgs> container_args(const compose::Node& service, const ContainerContext& ctx);
 
-// Whether the service needs a bridge network (no network_mode, or network_mode bridge, or
-// networks listed): the daemon refuses those until networks exist.
+// Whether the service sits on networks (no network_mode, or network_mode bridge, or networks
+// listed): berthd makes its namespace and interfaces before the container.
 bool needs_bridge_network(const compose::Node& service);
 
 }  // namespace berth::scheduler

@@ -31,4 +31,16 @@ struct Attachment {
 // none, container:X or service:X.
 Result<std::vector<Attachment>> service_attachments(const compose::Node& service);
 
+// One published port of `ports` (the normalized long syntax): a host port, a host range to take
+// the first free port of, or none (0, 0: a random port).
+struct PublishedPort {
+    std::string protocol = "tcp";
+    std::string host_ip;  // "" = every address
+    int host_from = 0, host_to = 0;
+    int container_port = 0;
+};
+
+// The service's published ports; `mode: host` is treated as ingress (one host).
+Result<std::vector<PublishedPort>> service_ports(const compose::Node& service);
+
 }  // namespace berth::scheduler

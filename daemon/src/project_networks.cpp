@@ -1,0 +1,77 @@
+#include "project_networks.hpp"
+
+#include "network_manager.hpp"
+#include "scheduler/container_args.hpp"
+#include "scheduler/network_specs.hpp"
+
+namespace berth::daemon {
+
+Result<void> ensure_project_networks(DaemonContext& ctx, const compose::Project& project,
+                                     Progress* progress) {
+    auto specs = scheduler::network_specs(project);
+    if (!specs) return specs.error();
+    if (specs->empty()) return {};
+    if (!ctx.networks) return Error("networks are not available in this daemon");
+    for (auto spec : *specs) {
+        auto found = ctx.networks->find(spec.name);
+        if (!found) return found.error();
+        if (*found) continue;
+        if (spec.external) {
+            return Error("network " + spec.name + " declared as external, but could not be found");
+        }
+        spec.labels["com.docker.compose.project"] = project.name;
+        spec.labels["com.docker.compose.network"] = spec.key;
+        const std::string resource = "Network " + spec.name;
+        if (progress) progress->event(resource, "Creating");
+        auto made = ctx.networks->create(spec, project.name);
+        if (!made) {
+            if (progress) progress->event(resource, "Error", made.error().message());
+            return made.error().context("create network " + spec.name);
+        }
+        if (progress) progress->event(resource, "Created");
+    }
+    return {};
+}
+
+void remove_project_networks(DaemonContext& ctx, const std::string& project, Progress& progress) {
+    if (!ctx.networks) return;
+    auto all = ctx.networks->list();
+    if (!all) return progress.warning(all.error().message());
+    for (const auto& n : *all) {
+        if (n.project != project) continue;
+        const std::string resource = "Network " + n.name;
+        progress.event(resource, "Removing");
+        if (auto r = ctx.networks->remove(n); !r) {
+            progress.warning(r.error().message());
+            continue;
+        }
+        progress.event(resource, "Removed");
+    }
+}
+
+Result<void> check_plan_ports(DaemonContext& ctx, const compose::Project& project,
+                              const scheduler::Plan& plan) {
+    if (!ctx.networks) return {};
+    std::vector<scheduler::PublishedPort> wanted;
+    std::set<std::string> services, own;
+    for (const auto& s : plan.steps) {
+        if (s.action == scheduler::Action::Create || s.action == scheduler::Action::Recreate) {
+            services.insert(s.service);
+        }
+        if (!s.container_id.empty() &&
+            (s.action == scheduler::Action::Recreate || s.action == scheduler::Action::Remove)) {
+            own.insert(s.container_id);
+        }
+    }
+    for (const auto& name : services) {
+        const compose::Node* node = project.service(name);
+        if (!node || !scheduler::needs_bridge_network(*node)) continue;
+        auto ports = scheduler::service_ports(*node);
+        if (!ports) return ports.error().context("service \"" + name + "\"");
+        wanted.insert(wanted.end(), ports->begin(), ports->end());
+    }
+    if (wanted.empty()) return {};
+    return ctx.networks->check_ports_free(wanted, own);
+}
+
+}  // namespace berth::daemon

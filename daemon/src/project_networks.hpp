@@ -1,0 +1,30 @@
+// A project's networks: made before its containers by `up` (and `run`), removed after them by
+// `down`; and the published ports `up` is about to take, checked before anything is made.
+#pragma once
+
+#include <set>
+#include <string>
+
+#include "common/result.hpp"
+#include "compose/project.hpp"
+#include "daemon_context.hpp"
+#include "progress.hpp"
+#include "scheduler/planner.hpp"
+
+namespace berth::daemon {
+
+// Creates the project's networks that do not exist yet, with compose's labels; an external one
+// must exist. Progress shows each one made.
+Result<void> ensure_project_networks(DaemonContext& ctx, const compose::Project& project,
+                                     Progress* progress);
+
+// Removes the networks the project made. One a container still uses (another project's, or a
+// container connected by hand) is left with a warning, as docker compose does: down goes on.
+void remove_project_networks(DaemonContext& ctx, const std::string& project, Progress& progress);
+
+// The fixed host ports of the services the plan creates must be free, unless a container the
+// plan replaces or removes holds them: `port 8080 is already in use` before anything starts.
+Result<void> check_plan_ports(DaemonContext& ctx, const compose::Project& project,
+                              const scheduler::Plan& plan);
+
+}  // namespace berth::daemon

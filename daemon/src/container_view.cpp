@@ -94,7 +94,7 @@ bool field_needs_status(std::string_view f) {
 }
 
 bool field_needs_extras(std::string_view f) {
-    return f == "Health" || f == "Status" || f == "RestartCount";
+    return f == "Health" || f == "Status" || f == "RestartCount" || f == "Publishers";
 }
 
 void append_container_json(std::string& out, const ContainerRecord& c, const ContainerStatus& st,
@@ -117,7 +117,7 @@ void append_container_json(std::string& out, const ContainerRecord& c, const Con
         .num("Number", c.number)
         .boolean("OneOff", c.oneoff)
         .str("Project", c.project)
-        .raw("Publishers", "[]")
+        .raw("Publishers", extras.publishers)
         .num("RestartCount", extras.restart_count)
         .str("RunningFor", human_duration(now_unix - c.created) + " ago")
         .str("Service", c.service)

@@ -20,6 +20,7 @@ std::string human_duration(std::int64_t seconds);
 struct ContainerExtras {
     std::string health;     // "", "starting", "healthy" or "unhealthy" (also shown in Status)
     int restart_count = 0;  // restarts by its restart policy since the user last started it
+    std::string publishers = "[]";  // its published ports, as a JSON array (docs/api.md)
 };
 
 // The JSON object of one container (docs/api.md "Container"); now_unix for the relative times.

@@ -14,7 +14,9 @@ void inspect_route(DaemonContext& ctx, const HttpRequest& req, ResponseWriter& w
     auto st = ctx.runtime->status(c->id);
     ContainerStatus s = st ? *st : ContainerStatus{ContainerRunState::Dead, 0, 0, false, "", ""};
     std::optional<HealthView> health = ctx.health ? ctx.health->view(c->id) : std::nullopt;
-    w.json(200, inspect_json(*c, s, health).dump());
+    auto out = inspect_json(*c, s, health);
+    out["NetworkSettings"] = nlohmann::json::parse(network_settings_json(ctx, c->id));
+    w.json(200, out.dump());
 }
 
 }  // namespace

@@ -285,6 +285,12 @@ Result<void> NetworkManager::rebuild_firewall_locked() {
         m.container_port = static_cast<std::uint16_t>(p.container_port);
         spec.ports.push_back(m);
     }
+    // With nothing to forward or publish the table goes, so a host berth no longer uses carries
+    // none of its rules.
+    if (spec.networks.empty() && spec.ports.empty()) {
+        if (auto r = network::nft_remove_berth_table(); !r) return r.error().context("firewall");
+        return {};
+    }
     auto script = network::render_ruleset(spec);
     if (!script) return script.error().context("firewall");
     if (auto r = network::nft_apply(*script); !r) return r.error().context("firewall");

@@ -78,6 +78,22 @@ Result<JsonObjectWriter::Keys> wanted_fields(const std::string& text) {
     return out;
 }
 
+// docker compose ps's Publishers of every container that publishes ports, as JSON arrays.
+std::map<std::string, std::string> publishers_by_container(DaemonContext& ctx) {
+    std::map<std::string, json> lists;
+    if (auto ports = ctx.db->ports()) {
+        for (const auto& p : *ports) {
+            lists[p.container_id].push_back({{"URL", p.host_ip.empty() ? "0.0.0.0" : p.host_ip},
+                                             {"TargetPort", p.container_port},
+                                             {"PublishedPort", p.host_port},
+                                             {"Protocol", p.protocol}});
+        }
+    }
+    std::map<std::string, std::string> out;
+    for (const auto& [id, list] : lists) out[id] = list.dump();
+    return out;
+}
+
 void containers_route(DaemonContext& ctx, const HttpRequest& req, ResponseWriter& w) {
     auto fields = wanted_fields(query(req, "fields"));
     if (!fields) return w.error(400, fields.error().message());
@@ -98,10 +114,12 @@ void containers_route(DaemonContext& ctx, const HttpRequest& req, ResponseWriter
     out.reserve(list->size() * (only ? 256 : 1024) + 2);
     // One query for every container's restart count, not one per container.
     std::map<std::string, int> restarts;
+    std::map<std::string, std::string> publishers;
     if (need_extras) {
         if (auto rs = ctx.db->restart_records()) {
             for (const auto& r : *rs) restarts[r.id] = r.restart_count;
         }
+        publishers = publishers_by_container(ctx);
     }
     for (const auto& c : *list) {
         ContainerStatus s{ContainerRunState::Dead, 0, 0, false, "", ""};
@@ -117,6 +135,8 @@ void containers_route(DaemonContext& ctx, const HttpRequest& req, ResponseWriter
             if (auto rc = restarts.find(c.id); rc != restarts.end()) {
                 extras.restart_count = rc->second;
             }
+            if (auto p = publishers.find(c.id); p != publishers.end())
+                extras.publishers = p->second;
         }
         append_container_json(out, c, s, now, extras, only);
     }

@@ -16,6 +16,9 @@ void add_image_routes(Router& r, DaemonContext& ctx);    // image_routes.cpp
 // behind berthd's back). The caller holds ctx.store_mu.
 Result<void> record_images(DaemonContext& ctx);
 void add_inspect_routes(Router& r, DaemonContext& ctx);  // inspect_route.cpp
+void add_network_routes(Router& r, DaemonContext& ctx);  // network_routes.cpp
+// A container's NetworkSettings (its ports and networks) as inspect shows them, as JSON text.
+std::string network_settings_json(DaemonContext& ctx, const std::string& container_id);
 
 // A container by name, id, or unique id prefix of at least 4 digits.
 Result<ContainerRecord> find_container(DaemonContext& ctx, const std::string& ref);

@@ -1,7 +1,7 @@
 # examples/archery-lite as a user runs it: `db` and `cache` become healthy, `app` starts only
 # after both are, reads its settings from the env_file and serves HTTP; `restart: always` brings a
-# killed database back; down leaves nothing behind. The services share the test's own network
-# namespace (network_mode: host) until bridge networks land.
+# killed database back; down leaves nothing behind. The services sit on the project's bridge
+# network, and app's published port answers on 127.0.0.1.
 source "$(dirname "$0")/lib.bash"
 
 mkdir -p "$T/projects"
@@ -47,7 +47,7 @@ app_start=$(started_nano archery-lite-app-1)
 t "app serves what its env_file and its dependencies gave it"
 wait_until 20 eval 'curl -fsS http://127.0.0.1:9123/ >/dev/null 2>&1' || fail "app never served"
 page=$(curl -fsS http://127.0.0.1:9123/ 2>&1 || true)
-expect_eq "$page" "archery-lite: db at 127.0.0.1:3306, cache at 127.0.0.1:6379 says PONG" "app's page"
+expect_eq "$page" "archery-lite: db at mysql:3306, cache at redis:6379 says PONG" "app's page"
 
 t "restart: always brings a killed db back"
 db_id=$(container_id db)
@@ -64,10 +64,18 @@ wait_until 30 healthy db || fail "db did not become healthy again"
 ps_json db
 expect_eq "$(ps_field db RestartCount)" 1 "db's restart count after one kill"
 
+t "ps shows the published port"
+b_ok ps app
+expect_contains "$OUT" "0.0.0.0:9123->80/tcp" "app's PORTS"
+
 t "down leaves nothing"
 ids=$(berth ps -a -q 2>/dev/null || true)
 b_ok down
+expect_match "$(progress)" "Network archery-lite_default +Removed" "down removes the network"
 expect_eq "$(berth ps -a -q 2>/dev/null)" "" "no containers after down"
 for id in $ids; do expect_no_trace "$id" "after down"; done
+expect_eq "$(ip -o link show type bridge | wc -l)" 0 "no bridge left"
+expect_eq "$(ip -o link show type veth | wc -l)" 0 "no veth left"
+if nft list tables 2>/dev/null | grep -q "inet berth"; then fail "berth's nft table is left"; fi
 
 finish

@@ -80,6 +80,11 @@ class ContainerArgsTest : public ::testing::Test {
             if (svc == "db") return 4242;
             return Error("service " + svc + " has no running container");
         };
+        c.shared_netns = [](const std::string& mode) -> Result<std::string> {
+            if (mode == "service:db") return std::string("/run/berth/netns/db");
+            if (mode == "container:abc") return std::string("/proc/77/ns/net");
+            return Error("no such container");
+        };
         return c;
     }
 
@@ -308,11 +313,19 @@ TEST_F(ContainerArgsTest, MountErrors) {
 }
 
 TEST_F(ContainerArgsTest, NetworkModes) {
-    const std::string bridge =
-        "service \"s\": bridge networks are not supported yet; set network_mode: host or none";
-    EXPECT_EQ(error(""), bridge);
-    EXPECT_EQ(error("    network_mode: bridge\n"), bridge);
-    EXPECT_EQ(error("    networks: [front]\n", "networks:\n  front:\n"), bridge);
+    // A service on networks joins the namespace berthd made and pinned for it.
+    const std::string missing =
+        "service \"s\": no network namespace was made for the service's networks";
+    EXPECT_EQ(error(""), missing);
+    ctx.netns_path = "/run/berth/netns/abc";
+    for (const char* body : {"", "    network_mode: bridge\n"}) {
+        auto on = parsed(body);
+        EXPECT_TRUE(on.spec.namespaces.net);
+        EXPECT_EQ(on.spec.namespaces.join.at(engine::Namespace::Net), "/run/berth/netns/abc");
+    }
+    auto front = parsed("    networks: [front]\n", "networks:\n  front:\n");
+    EXPECT_EQ(front.spec.namespaces.join.at(engine::Namespace::Net), "/run/berth/netns/abc");
+    ctx.netns_path.clear();
 
     auto none = parsed("    network_mode: none\n");
     EXPECT_TRUE(none.spec.namespaces.net);
@@ -320,15 +333,25 @@ TEST_F(ContainerArgsTest, NetworkModes) {
 
     auto joined = parsed("    network_mode: service:db\n  db:\n    image: busybox\n");
     EXPECT_TRUE(joined.spec.namespaces.net);
-    EXPECT_EQ(joined.spec.namespaces.join.at(engine::Namespace::Net), "/proc/4242/ns/net");
+    EXPECT_EQ(joined.spec.namespaces.join.at(engine::Namespace::Net), "/run/berth/netns/db");
+    auto by_name = parsed("    network_mode: container:abc\n");
+    EXPECT_EQ(by_name.spec.namespaces.join.at(engine::Namespace::Net), "/proc/77/ns/net");
 
-    EXPECT_EQ(error("    network_mode: container:abc\n"),
-              "service \"s\": network_mode \"container:abc\" is not supported");
+    EXPECT_EQ(error("    network_mode: container:zzz\n"),
+              "service \"s\": network_mode container:zzz: no such container");
+    EXPECT_EQ(error("    network_mode: weird\n"),
+              "service \"s\": network_mode \"weird\" is not supported");
 }
 
 TEST_F(ContainerArgsTest, Ports) {
     EXPECT_EQ(error("    network_mode: none\n    ports: [\"80:80\"]\n"),
-              "service \"s\": ports need a bridge network (not supported yet)");
+              "service \"s\": ports need a network; network_mode none has none");
+    EXPECT_EQ(error("    network_mode: service:db\n    ports: [\"80:80\"]\n  db:\n    image: x\n"),
+              "service \"s\": conflicting options: port publishing and the container type "
+              "network mode");
+    ctx.netns_path = "/run/berth/netns/abc";
+    EXPECT_EQ(error("    ports: [\"80:80\"]\n"), "(no error)");
+    ctx.netns_path.clear();
     auto o = parsed(kHost, "    ports: [\"80:80\"]\n    expose: [\"81\"]\n");
     EXPECT_FALSE(o.spec.namespaces.net);
     ASSERT_EQ(last.warnings.size(), 1u);
@@ -464,10 +487,13 @@ TEST_F(ContainerArgsTest, GpuReservationsAreRefused) {
               "service \"s\": deploy.resources.reservations.devices is not supported yet");
 }
 
-TEST_F(ContainerArgsTest, JoiningAServiceNeedsItsPid) {
-    ctx.service_pid = nullptr;
+TEST_F(ContainerArgsTest, JoiningAServiceNeedsItsNamespace) {
+    ctx.shared_netns = nullptr;
     EXPECT_EQ(error("    network_mode: service:db\n  db:\n    image: busybox\n"),
-              "service \"s\": network_mode: no running service db");
+              "service \"s\": network_mode \"service:db\": no container to join");
+    ctx.service_pid = nullptr;
+    EXPECT_EQ(error(kHost, "    ipc: service:db\n  db:\n    image: busybox\n"),
+              "service \"s\": ipc: no running service db");
 }
 
 TEST_F(ContainerArgsTest, NoCommandAtAll) {

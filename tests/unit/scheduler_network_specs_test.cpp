@@ -124,4 +124,53 @@ TEST(ServiceAttachments, PriorityThenName) {
     EXPECT_EQ((*db)[0].network, "default");
 }
 
+TEST(ServicePorts, ShortAndLongSyntaxRangesAndRandomPorts) {
+    auto p = test_support::load_project(R"(name: demo
+services:
+  web:
+    image: busybox
+    ports:
+      - "8080:80"
+      - "127.0.0.1::53/udp"
+      - "9000-9001:90-91"
+      - "5000"
+      - "6000-6010:60"
+      - target: 443
+        published: "8443"
+        host_ip: 10.0.0.1
+        protocol: tcp
+)");
+    auto ports = scheduler::service_ports(*p.service("web"));
+    ASSERT_TRUE(ports) << ports.error().message();
+    ASSERT_EQ(ports->size(), 7u);
+    auto is = [&](std::size_t i, const char* proto, const char* ip, int from, int to, int target) {
+        const auto& x = (*ports)[i];
+        EXPECT_EQ(x.protocol, proto) << i;
+        EXPECT_EQ(x.host_ip, ip) << i;
+        EXPECT_EQ(x.host_from, from) << i;
+        EXPECT_EQ(x.host_to, to) << i;
+        EXPECT_EQ(x.container_port, target) << i;
+    };
+    is(0, "tcp", "", 8080, 8080, 80);
+    is(1, "udp", "127.0.0.1", 0, 0, 53);
+    is(2, "tcp", "", 9000, 9000, 90);
+    is(3, "tcp", "", 9001, 9001, 91);
+    is(4, "tcp", "", 0, 0, 5000);
+    is(5, "tcp", "", 6000, 6010, 60);
+    is(6, "tcp", "10.0.0.1", 8443, 8443, 443);
+}
+
+TEST(ServicePorts, BadPortsAreNamed) {
+    compose::Node service = compose::Node::mapping();
+    compose::Node ports = compose::Node::sequence();
+    compose::Node entry = compose::Node::mapping();
+    entry.set("target", compose::Node::integer(80));
+    entry.set("published", compose::Node::string("70000"));
+    ports.items.push_back(entry);
+    service.set("ports", ports);
+    auto r = scheduler::service_ports(service);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().message(), "ports: published \"70000\" is not a port (1 to 65535)");
+}
+
 }  // namespace

@@ -182,9 +182,12 @@ Result<EndpointRecord> NetworkManager::attach_locked(const std::string& containe
     return ep;
 }
 
-Result<void> NetworkManager::detach_locked(const EndpointRecord& e, const NetworkRecord& n) {
+Result<void> NetworkManager::detach_locked(const EndpointRecord& e, const NetworkRecord& n,
+                                           bool deferred) {
     Errors errors;
-    if (!e.host_link.empty()) {
+    if (deferred) {
+        if (!e.host_link.empty()) reaper_.add(e.host_link);
+    } else if (!e.host_link.empty()) {
         // Deleting the host end takes its peer in the container with it.
         auto host = network::Netlink::open();
         if (host) {
@@ -275,7 +278,7 @@ Result<void> NetworkManager::disconnect(const std::string& container_id, const N
         return Error("container " + container_id.substr(0, 12) + " is not connected to network " +
                      n.name);
     }
-    return detach_locked(eps->front(), n);
+    return detach_locked(eps->front(), n, false);
 }
 
 Result<void> NetworkManager::release_container(const std::string& container_id) {
@@ -301,7 +304,7 @@ Result<void> NetworkManager::release_locked(const std::string& container_id) {
                     if (x.id == e.network_id) n = x;
                 }
             }
-            errors.add(detach_locked(e, n));
+            errors.add(detach_locked(e, n, true));
         }
     } else {
         errors.add(eps.error());

@@ -146,6 +146,7 @@ Result<NetworkRecord> NetworkManager::create_locked(const network::NetworkSpec& 
     rec.created = now_nano();
     if (spec.driver == network::Driver::Bridge) {
         rec.link = spec.bridge_name.empty() ? "br-" + rec.id.substr(0, 12) : spec.bridge_name;
+        if (reaper_.pending(rec.link)) reaper_.drain();  // a network of that name just went
         if (host->exists(rec.link)) {
             return Error("a link named " + rec.link + " already exists on the host");
         }
@@ -234,16 +235,19 @@ Result<void> NetworkManager::remove(const NetworkRecord& n) {
                      " has active endpoints");
     }
     std::vector<std::string> errors;
+    if (auto r = db_.remove_network(n.id); !r) return r;
+    if (auto r = rebuild_firewall_locked(); !r) errors.push_back(r.error().message());
     if (!n.link.empty()) {
+        // Down at once, so its routes are gone before a new network may take its subnet; the
+        // kernel's slow unregistering is the reaper's.
         auto nl = network::Netlink::open();
         if (!nl) {
             errors.push_back(nl.error().message());
-        } else if (auto r = nl->delete_link(n.link); !r) {
+        } else if (auto r = nl->set_down(n.link); !r && nl->exists(n.link)) {
             errors.push_back(r.error().message());
         }
+        reaper_.add(n.link);
     }
-    if (auto r = db_.remove_network(n.id); !r) errors.push_back(r.error().message());
-    if (auto r = rebuild_firewall_locked(); !r) errors.push_back(r.error().message());
     if (errors.empty()) return {};
     std::string msg = "remove network " + n.name + ":";
     for (const auto& e : errors) msg += " " + e + ";";

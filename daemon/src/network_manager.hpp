@@ -14,6 +14,7 @@
 
 #include "common/result.hpp"
 #include "daemon/state.hpp"
+#include "link_reaper.hpp"
 #include "network/ipam.hpp"
 #include "network/port_reservation.hpp"
 #include "network/spec.hpp"
@@ -66,6 +67,9 @@ class NetworkManager {
     // Everything of the container: ports, interfaces, namespace. Idempotent; errors collected.
     Result<void> release_container(const std::string& container_id);
 
+    // Waits until the links removed so far are deleted in the kernel (link_reaper.hpp).
+    void settle() { reaper_.drain(); }
+
     // Checks that the fixed host ports of `ports` are free (or held by `own` containers, which
     // are about to be replaced), without keeping them: `up` refuses before it makes anything.
     Result<void> check_ports_free(const std::vector<scheduler::PublishedPort>& ports,
@@ -77,7 +81,9 @@ class NetworkManager {
     Result<EndpointRecord> attach_locked(const std::string& container_id, const NetworkRecord& n,
                                          const scheduler::Attachment& attachment, int position,
                                          bool default_route);
-    Result<void> detach_locked(const EndpointRecord& e, const NetworkRecord& n);
+    // `deferred`: the container's processes are gone, so its namespace goes with its links and
+    // the host ends are left to the reaper.
+    Result<void> detach_locked(const EndpointRecord& e, const NetworkRecord& n, bool deferred);
     Result<void> publish_locked(const std::string& container_id,
                                 const std::vector<scheduler::PublishedPort>& ports);
     Result<void> release_locked(const std::string& container_id);
@@ -90,6 +96,7 @@ class NetworkManager {
     std::mutex mu_;
     // The bound sockets that hold each container's published ports.
     std::map<std::string, std::vector<network::PortReservation>> held_;
+    LinkReaper reaper_;  // last: its destructor deletes what is queued while the rest still stands
 };
 
 // The planned subnets of a network (its `ipam` column), and the last address handed out in each.

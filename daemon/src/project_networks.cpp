@@ -47,6 +47,8 @@ void remove_project_networks(DaemonContext& ctx, const std::string& project, Pro
         }
         progress.event(resource, "Removed");
     }
+    // Nothing of the project is left in the kernel when down returns.
+    ctx.networks->settle();
 }
 
 Result<void> check_plan_ports(DaemonContext& ctx, const compose::Project& project,

@@ -314,6 +314,11 @@ Result<void> Netlink::set_up(const std::string& name) {
                   [](rtnl_link* c) { rtnl_link_set_flags(c, IFF_UP); });
 }
 
+Result<void> Netlink::set_down(const std::string& name) {
+    return change(name, "bring " + name + " down",
+                  [](rtnl_link* c) { rtnl_link_unset_flags(c, IFF_UP); });
+}
+
 Result<void> Netlink::add_address(const std::string& name, const Address& address, int prefix_len) {
     const std::string what =
         "add address " + to_string(address) + "/" + std::to_string(prefix_len) + " to " + name;

@@ -4,8 +4,7 @@ berth. Run by scenarios.sh, which provides the daemon; see that file for the env
 
 Each project of testdata/ (one per SCENARIOS.md entry) and of fixtures/ (the older tests' projects,
 LEGACY-TESTS.md) that needs no image build is copied, its images replaced by the local
-busybox:latest, and every service without a network gets `network_mode: none` (berth has no
-bridge networks yet). Then, for each scenario not listed in MISSES:
+busybox:latest. Then, for each scenario not listed in MISSES:
 
   * `up -d` as the upstream test's first `up -d` step runs it (its arguments and environment), and
     that step's assertions: exit status, output it must (not) contain, ServiceState,
@@ -36,9 +35,7 @@ ONLY = os.environ.get("SCENARIOS_ONLY", "")
 
 # Scenarios berth cannot pass yet, each with the reason. A listed miss that passes is reported
 # (take it off the list) without failing the run.
-BRIDGE = "declares networks: berth refuses bridge networks until bridge networking lands"
-PORTS = "publishes ports, which need a bridge network (not supported yet)"
-LINKS = "links need a bridge network (not supported yet)"
+LINKS = "links need the embedded DNS resolver (not supported yet)"
 HOOKS = "lifecycle hooks (pre_start, post_start, pre_stop) are not supported yet"
 WAIT_HOOKS = "pre_start hooks are not supported yet (the steps run up --wait)"
 PROVIDER = "provider services (a plugin instead of an image) are not supported"
@@ -47,25 +44,19 @@ UNUSED_ENV_FILE = ("ps and down load every service and fail on the missing env_f
                    "acts on (TestUnusedMissingEnvFile)")
 MISSES = {
     "TestComposeModel": "models are not supported yet",
-    "TestComposeRunPorts": PORTS,
     "TestComposeRunPullAlways": "its service runs the nginx binary, which busybox does not have",
     "TestConfigFromEnv": "configs are not supported yet",
     "TestDependsOnMultipleProviders": PROVIDER,
-    "TestIPAMConfig": BRIDGE,
     "TestIPC": "ipc: container:NAME is not supported yet",
     "TestImageVolume": "volumes of type image are not supported",
     "TestImageVolumeImageAlreadyLocal": "volumes of type image are not supported",
-    "TestInterfaceName": BRIDGE,
-    "TestLocalComposeConfig": PORTS,
     "TestLocalComposeConfigNoConsistency":
         "an invalid model on purpose (a service without image), only for config --no-consistency",
     "TestLoggingDriver": "the fluentd logging driver is not supported (only json-file)",
     "TestMacAddress": "mac_address is not supported yet",
     "TestNetworkAliases": LINKS,
-    "TestNetworkConfigChanged": BRIDGE,
-    "TestNetworkLinks": BRIDGE,
+    "TestNetworkLinks": LINKS,
     "TestNoDepsVolumeFrom": "volumes_from is not supported yet",
-    "TestPortRange": PORTS,
     "TestPostStartAndPreStopHook": HOOKS,
     "TestPostStartHookInError": HOOKS,
     "TestPostStartHookSuccess": HOOKS,
@@ -89,7 +80,6 @@ MISSES = {
     "TestPublishDetectSensitiveData": "configs and secrets are not supported yet",
     "TestSecretFromEnv": "secrets are not supported yet",
     "TestSecretFromInclude": "secrets are not supported yet",
-    "TestUnnecessaryResources": BRIDGE,
     "TestUpContainerNameConflict":
         "its container_name comes from a variable the upstream test sets in Go, and its up is "
         "attached",
@@ -98,12 +88,8 @@ MISSES = {
     "TestUpStopWithLogsMixed": HOOKS,
     "TestUpSwitchVolumes": "named volumes are not supported yet",
     "fixtures/env_file": UNUSED_ENV_FILE,
-    "fixtures/network-recreate": BRIDGE,
-    "fixtures/network-test": BRIDGE,
     "fixtures/project-volume-bind-test": "named volumes are not supported yet",
-    "fixtures/ps-test": PORTS,
     "fixtures/run-test": "no compose file at its top: its test runs `run` with -f piped-test.yaml",
-    "fixtures/sentences": PORTS,
 }
 
 # The legacy fixtures have no SCENARIOS.md entry; where their test (LEGACY-TESTS.md) starts only
@@ -115,8 +101,6 @@ FIXTURE_UP = {
 # What a listed miss's failure must show, so the table stays true: a miss failing for another
 # reason fails the run.
 EVIDENCE = {
-    BRIDGE: r"bridge networks are not supported",
-    PORTS: r"ports need a bridge network",
     LINKS: r"links is not supported",
     HOOKS: r"(pre_start|post_start|pre_stop) is not supported",
     WAIT_HOOKS: r"pre_start is not supported",
@@ -320,8 +304,6 @@ def substitute(folder):
                 svc["image"] = "busybox:latest"
                 if "command" not in svc and "entrypoint" not in svc and base in SERVER_IMAGES:
                     svc["command"] = ["sleep", "infinity"]
-            if "network_mode" not in svc and "networks" not in svc:
-                svc["network_mode"] = "none"
         with open(path, "w", encoding="utf-8") as f:
             yaml.safe_dump(doc, f, sort_keys=False)
 

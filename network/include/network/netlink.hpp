@@ -55,6 +55,8 @@ class Netlink {
     Result<void> set_mtu(const std::string& name, int mtu);
     Result<int> mtu(const std::string& name);
     Result<void> set_up(const std::string& name);
+    // Down: its IPv4 routes go with it, so a link waiting to be deleted routes nothing.
+    Result<void> set_down(const std::string& name);
     // `address`/`prefix_len` on the link (IFA_F_NODAD for IPv6, so it is usable at once).
     Result<void> add_address(const std::string& name, const Address& address, int prefix_len);
     Result<void> add_default_route(const std::string& name, const Address& gateway);

@@ -102,12 +102,16 @@ Result<json> fn_len(const Args& a) {
 
 Result<json> fn_join(const Args& a) {
     if (auto ok = need(a, 2, "join"); !ok) return ok;
-    std::string out;
-    if (a[0].is_array()) {
-        for (const auto& e : a[0]) out += (out.empty() ? "" : text_of(a[1])) + text_of(e);
-    } else if (!a[0].is_discarded() && !a[0].is_null()) {
-        out = text_of(a[0]);
+    if (a[0].is_discarded() || a[0].is_null()) return json("");
+    // Go passes a piped value last: `.Tags | join ","` hands join the separator first.
+    if (!a[0].is_array() || !a[1].is_string()) {
+        return exec_error(std::string("error calling join: wrong type for value; expected "
+                                      "[]string; got ") +
+                          (a[0].is_array() ? a[1].type_name() : a[0].type_name()));
     }
+    std::string out;
+    for (std::size_t i = 0; i < a[0].size(); ++i)
+        out += (i ? text_of(a[1]) : "") + text_of(a[0][i]);
     return json(out);
 }
 

@@ -37,8 +37,12 @@ Result<int> parse_private_port(const std::string& text) {
     if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos) {
         return syntax("invalid syntax");
     }
-    if (text.size() > 5 || std::stoi(text) > 65535) return syntax("value out of range");
-    return std::stoi(text);
+    long value = 0;
+    for (char c : text) {
+        value = value * 10 + (c - '0');
+        if (value > 65535) return syntax("value out of range");
+    }
+    return static_cast<int>(value);
 }
 
 Result<std::string> published_address(const nlohmann::json& containers, const PortQuery& q) {

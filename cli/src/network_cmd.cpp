@@ -15,7 +15,7 @@ constexpr std::string_view kDaemonSays = "Error response from daemon: ";
 
 struct NetworkFlags {
     std::vector<std::string> names, filters;
-    std::string format, container;
+    std::string network, format, container;
     bool quiet = false, no_trunc = false, force = false;
     NetworkCreateArgs create;
     NetworkConnectArgs connect;
@@ -33,16 +33,17 @@ int report(const Error& e) {
 
 struct Reply {
     int status = 0;
-    json doc;  // {} for a reply without a body (204)
+    json doc;          // {} for a reply without a body (204)
+    std::string body;  // as it came
 };
 
 Result<Reply> call(const ApiClient& c, const Request& req) {
     auto r = c.call(req);
     if (!r) return r.error();
     if (!r->ok()) return Error(std::string(kDaemonSays) + r->error_message());
-    Reply out{r->status(), json::object()};
-    if (r->body.empty()) return out;
-    out.doc = json::parse(r->body, nullptr, false);
+    Reply out{r->status(), json::object(), std::move(r->body)};
+    if (out.body.empty()) return out;
+    out.doc = json::parse(out.body, nullptr, false);
     if (out.doc.is_discarded()) return Error("unreadable reply from berthd to " + req.target);
     return out;
 }
@@ -115,12 +116,13 @@ int run_rm(const VerbContext& ctx, const NetworkFlags& f) {
 int run_inspect(const VerbContext& ctx, const NetworkFlags& f) {
     auto client = connect(ctx.global);
     if (!client) return report(client.error());
-    json found = json::array();
+    nlohmann::ordered_json found = nlohmann::ordered_json::array();
     std::vector<Error> errors;
     for (const auto& name : f.names) {
         auto r = call(*client, get_request(network_path(name)));
         if (r) {
-            found.push_back(std::move(r->doc));
+            // Printed in the daemon's key order, which is docker's.
+            found.push_back(nlohmann::ordered_json::parse(r->body));
         } else {
             errors.push_back(r.error());
         }
@@ -137,7 +139,7 @@ int run_connect(const VerbContext& ctx, const NetworkFlags& f) {
     if (!body) return report(body.error());
     auto client = connect(ctx.global);
     if (!client) return report(client.error());
-    auto r = call(*client, body_request("POST", network_path(f.names.at(0), "connect"), *body));
+    auto r = call(*client, body_request("POST", network_path(f.network, "connect"), *body));
     return r ? 0 : report(r.error());
 }
 
@@ -145,7 +147,7 @@ int run_disconnect(const VerbContext& ctx, const NetworkFlags& f) {
     auto client = connect(ctx.global);
     if (!client) return report(client.error());
     auto body = network_disconnect_body(f.container, f.force);
-    auto r = call(*client, body_request("POST", network_path(f.names.at(0), "disconnect"), body));
+    auto r = call(*client, body_request("POST", network_path(f.network, "disconnect"), body));
     return r ? 0 : report(r.error());
 }
 
@@ -241,10 +243,13 @@ void add_create(CLI::App* network, const VerbContext& ctx) {
     create
         ->add_option("--subnet", a.subnets,
                      "Subnet in CIDR format that represents a network segment")
+        ->delimiter(',')
         ->allow_extra_args(false);
     create->add_option("--ip-range", a.ip_ranges, "Allocate container ip from a sub-range")
+        ->delimiter(',')
         ->allow_extra_args(false);
     create->add_option("--gateway", a.gateways, "IPv4 or IPv6 Gateway for the master subnet")
+        ->delimiter(',')
         ->allow_extra_args(false);
     create
         ->add_option("--aux-address", a.aux_addresses,
@@ -280,10 +285,11 @@ void add_connect(CLI::App* network, const VerbContext& ctx) {
     auto c = std::make_shared<NetworkFlags>();
     auto* connect = network->add_subcommand("connect", "Connect a container to a network");
     connect->add_option("--alias", c->connect.aliases, "Add network-scoped alias for the container")
+        ->delimiter(',')
         ->allow_extra_args(false);
     connect->add_option("--ip", c->connect.ip, "IPv4 address (e.g., \"172.30.100.104\")");
     connect->add_option("--ip6", c->connect.ip6, "IPv6 address (e.g., \"2001:db8::33\")");
-    connect->add_option("NETWORK", c->names, "Network")->required()->expected(1);
+    connect->add_option("NETWORK", c->network, "Network")->required();
     connect->add_option("CONTAINER", c->connect.container, "Container")->required();
     connect->callback([ctx, c] { ctx.exit_code = run_connect(ctx, *c); });
 
@@ -292,7 +298,7 @@ void add_connect(CLI::App* network, const VerbContext& ctx) {
         network->add_subcommand("disconnect", "Disconnect a container from a network");
     disconnect->add_flag("-f,--force", d->force,
                          "Force the container to disconnect from a network");
-    disconnect->add_option("NETWORK", d->names, "Network")->required()->expected(1);
+    disconnect->add_option("NETWORK", d->network, "Network")->required();
     disconnect->add_option("CONTAINER", d->container, "Container")->required();
     disconnect->callback([ctx, d] { ctx.exit_code = run_disconnect(ctx, *d); });
 }

@@ -136,11 +136,14 @@ Result<std::string> render_network_ls(const json& networks, const NetworkLsView&
     return is_table ? table(*t, rows) : each(*t, rows);
 }
 
-Result<std::string> render_network_inspect(const json& networks, const std::string& format) {
+Result<std::string> render_network_inspect(const nlohmann::ordered_json& networks,
+                                           const std::string& format) {
     if (format.empty() || format == "json") return networks.dump(4) + "\n";
     auto t = GoTemplate::parse(docker_format_text(format, nullptr));
     if (!t) return t.error();
-    return each(*t, std::vector<json>(networks.begin(), networks.end()));
+    std::vector<json> rows;
+    for (const auto& n : networks) rows.push_back(json::parse(n.dump()));
+    return each(*t, rows);
 }
 
 }  // namespace berth::cli

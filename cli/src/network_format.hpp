@@ -26,7 +26,7 @@ Result<std::string> render_network_ls(const nlohmann::json& networks, const Netw
 
 // `network inspect`: the JSON array indented by 4 (as `berth inspect` prints it), or, with a
 // template, its output for each network followed by a newline.
-Result<std::string> render_network_inspect(const nlohmann::json& networks,
+Result<std::string> render_network_inspect(const nlohmann::ordered_json& networks,
                                            const std::string& format);
 
 // RFC 3339 "2026-11-29T05:00:00.5Z" as Go's time.Time prints it:

@@ -150,6 +150,15 @@ TEST(CliNetworkInspect, IndentedArrayLikeBerthInspect) {
     EXPECT_EQ(*render_network_inspect(one, "json"), one.dump(4) + "\n");
 }
 
+TEST(CliNetworkInspect, KeepsTheDaemonsKeyOrder) {
+    auto one =
+        ordered_json::parse(R"([{"Name":"n","Id":"x","Created":"t","Labels":{"b":"1","a":"2"}}])");
+    EXPECT_EQ(*render_network_inspect(one, ""),
+              "[\n    {\n        \"Name\": \"n\",\n        \"Id\": \"x\",\n        \"Created\": "
+              "\"t\",\n        \"Labels\": {\n            \"b\": \"1\",\n            \"a\": "
+              "\"2\"\n        }\n    }\n]\n");
+}
+
 TEST(CliNetworkInspect, TemplatePerNetwork) {
     EXPECT_EQ(*render_network_inspect(networks(), "{{.Name}} {{.Driver}}"),
               "demo_default bridge\nlan macvlan\n");

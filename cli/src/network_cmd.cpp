@@ -32,7 +32,6 @@ int report(const Error& e) {
 }
 
 struct Reply {
-    int status = 0;
     json doc;          // {} for a reply without a body (204)
     std::string body;  // as it came
 };
@@ -41,16 +40,16 @@ Result<Reply> call(const ApiClient& c, const Request& req) {
     auto r = c.call(req);
     if (!r) return r.error();
     if (!r->ok()) return Error(std::string(kDaemonSays) + r->error_message());
-    Reply out{r->status(), json::object(), std::move(r->body)};
+    Reply out{json::object(), std::move(r->body)};
     if (out.body.empty()) return out;
     out.doc = json::parse(out.body, nullptr, false);
     if (out.doc.is_discarded()) return Error("unreadable reply from berthd to " + req.target);
     return out;
 }
 
-Request body_request(std::string method, std::string target, const nlohmann::ordered_json& body) {
-    Request r = post_request(std::move(target), body.dump());
-    r.method = std::move(method);
+Request delete_request(const std::string& name) {
+    Request r = get_request(network_path(name));
+    r.method = "DELETE";
     return r;
 }
 
@@ -80,7 +79,7 @@ int run_create(const VerbContext& ctx, const NetworkFlags& f) {
     if (!body) return report(body.error());
     auto client = connect(ctx.global);
     if (!client) return report(client.error());
-    auto r = call(*client, body_request("POST", "/v1/networks", *body));
+    auto r = call(*client, post_request("/v1/networks", body->dump()));
     if (!r) return report(r.error());
     std::string warning = r->doc.value("Warning", "");
     if (!warning.empty()) std::cerr << "WARNING: " << warning << "\n";
@@ -94,10 +93,8 @@ int run_rm(const VerbContext& ctx, const NetworkFlags& f) {
     if (!client) return report(client.error());
     int rc = 0;
     for (const auto& name : f.names) {
-        Request req = get_request(network_path(name));
-        req.method = "DELETE";
         // The status itself, so that -f can pass over a 404.
-        auto r = client->call(req);
+        auto r = client->call(delete_request(name));
         if (!r) {
             rc = report(r.error());
             continue;
@@ -139,7 +136,7 @@ int run_connect(const VerbContext& ctx, const NetworkFlags& f) {
     if (!body) return report(body.error());
     auto client = connect(ctx.global);
     if (!client) return report(client.error());
-    auto r = call(*client, body_request("POST", network_path(f.network, "connect"), *body));
+    auto r = call(*client, post_request(network_path(f.network, "connect"), body->dump()));
     return r ? 0 : report(r.error());
 }
 
@@ -147,7 +144,7 @@ int run_disconnect(const VerbContext& ctx, const NetworkFlags& f) {
     auto client = connect(ctx.global);
     if (!client) return report(client.error());
     auto body = network_disconnect_body(f.container, f.force);
-    auto r = call(*client, body_request("POST", network_path(f.network, "disconnect"), body));
+    auto r = call(*client, post_request(network_path(f.network, "disconnect"), body.dump()));
     return r ? 0 : report(r.error());
 }
 
@@ -174,9 +171,7 @@ Result<std::vector<std::string>> prune_filtered(const ApiClient& c, const json& 
         const json containers = n.value("Containers", json::object());
         if (!containers.empty()) continue;
         std::string name = n.value("Name", "");
-        Request req = get_request(network_path(name));
-        req.method = "DELETE";
-        auto r = c.call(req);
+        auto r = c.call(delete_request(name));
         if (!r) return r.error();
         if (r->ok()) {
             deleted.push_back(name);

@@ -5,6 +5,7 @@
 
 #include "network_format.hpp"
 #include "network_request.hpp"
+#include "prompt.hpp"
 
 namespace berth::cli {
 namespace {
@@ -148,18 +149,6 @@ int run_disconnect(const VerbContext& ctx, const NetworkFlags& f) {
     return r ? 0 : report(r.error());
 }
 
-// docker's prompt: the question on stdout, the answer from stdin whatever stdin is, so
-// `yes | berth network prune` goes through and a closed stdin means no.
-bool confirm(const std::string& question) {
-    std::cout << question << " [y/N] " << std::flush;
-    std::string answer;
-    if (!std::getline(std::cin, answer)) return false;
-    auto first = answer.find_first_not_of(" \t\r");
-    auto last = answer.find_last_not_of(" \t\r");
-    answer = first == std::string::npos ? "" : answer.substr(first, last - first + 1);
-    return answer == "y" || answer == "Y";
-}
-
 // With label filters, the unused networks among the filtered listing, removed one by one: the
 // prune route takes no filters (docs/api.md). A network that gained a container meanwhile is
 // refused by berthd (409) and stays, as it would in a prune.
@@ -201,18 +190,13 @@ int run_prune(const VerbContext& ctx, const NetworkFlags& f) {
                 Error("invalid filter '" + key + "': network prune takes label=KEY[=VALUE]"));
         }
     }
-    if (!f.force && !confirm("WARNING! This will remove all custom networks not used by at least "
-                             "one container.\nAre you sure you want to continue?")) {
-        return 0;
-    }
+    // docker's prompt reads stdin whatever it is: `yes | berth network prune` goes through.
+    if (!f.force && !confirm(std::cin, std::cout, kPruneQuestion)) return 0;
     auto client = connect(ctx.global);
     if (!client) return report(client.error());
     auto deleted = filters->empty() ? prune_all(*client) : prune_filtered(*client, *filters);
     if (!deleted) return report(deleted.error());
-    if (deleted->empty()) return 0;
-    std::cout << "Deleted Networks:\n";
-    for (const auto& n : *deleted) std::cout << n << "\n";
-    std::cout << "\n";
+    std::cout << prune_report(*deleted);
     return 0;
 }
 

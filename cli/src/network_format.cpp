@@ -83,6 +83,13 @@ Result<std::string> each(const GoTemplate& t, const std::vector<json>& rows) {
 
 }  // namespace
 
+std::string prune_report(const std::vector<std::string>& deleted) {
+    if (deleted.empty()) return "";
+    std::string out = "Deleted Networks:\n";
+    for (const auto& n : deleted) out += n + "\n";
+    return out + "\n";
+}
+
 std::string go_time_string(const std::string& t) {
     if (t.size() < 20 || t[10] != 'T') return t;
     std::size_t zone = t.find_first_of("Z+-", 19);

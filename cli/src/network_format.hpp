@@ -29,6 +29,14 @@ Result<std::string> render_network_ls(const nlohmann::json& networks, const Netw
 Result<std::string> render_network_inspect(const nlohmann::ordered_json& networks,
                                            const std::string& format);
 
+inline constexpr const char* kPruneQuestion =
+    "WARNING! This will remove all custom networks not used by at least one container.\n"
+    "Are you sure you want to continue?";
+
+// `network prune`'s output: "Deleted Networks:", the names, and an empty line, as docker prints
+// it; nothing when nothing was removed.
+std::string prune_report(const std::vector<std::string>& deleted);
+
 // RFC 3339 "2026-11-29T05:00:00.5Z" as Go's time.Time prints it:
 // "2026-11-29 05:00:00.5 +0000 UTC".
 std::string go_time_string(const std::string& rfc3339);

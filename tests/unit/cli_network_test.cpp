@@ -1,7 +1,10 @@
 #include <gtest/gtest.h>
 
+#include <sstream>
+
 #include "network_format.hpp"
 #include "network_request.hpp"
+#include "prompt.hpp"
 
 using namespace berth::cli;
 using nlohmann::json;
@@ -316,4 +319,32 @@ TEST(CliNetworkConnect, DisconnectBodyAndPaths) {
               R"({"Container":"demo-web-1","Force":true})");
     EXPECT_EQ(network_path("demo_default"), "/v1/networks/demo_default");
     EXPECT_EQ(network_path("a b/c", "connect"), "/v1/networks/a%20b%2Fc/connect");
+}
+
+// ---- prune ----
+
+TEST(CliNetworkPrune, AsksDockersQuestionAndReadsOneLine) {
+    auto ask = [](const std::string& input, std::string* shown = nullptr) {
+        std::istringstream in(input);
+        std::ostringstream out;
+        bool yes = confirm(in, out, kPruneQuestion);
+        if (shown) *shown = out.str();
+        return yes;
+    };
+    std::string shown;
+    EXPECT_TRUE(ask("y\n", &shown));
+    EXPECT_EQ(shown,
+              "WARNING! This will remove all custom networks not used by at least one container.\n"
+              "Are you sure you want to continue? [y/N] ");
+    EXPECT_TRUE(ask("  Y \r\n"));
+    EXPECT_TRUE(ask("y"));
+    EXPECT_FALSE(ask("yes\n"));
+    EXPECT_FALSE(ask("n\ny\n"));
+    EXPECT_FALSE(ask("\n"));
+    EXPECT_FALSE(ask(""));
+}
+
+TEST(CliNetworkPrune, ReportLikeDocker) {
+    EXPECT_EQ(prune_report({"demo_default", "lan"}), "Deleted Networks:\ndemo_default\nlan\n\n");
+    EXPECT_EQ(prune_report({}), "");
 }

@@ -11,6 +11,8 @@
 #include "inspect_cmd.hpp"
 #include "lifecycle_cmds.hpp"
 #include "logs_cmd.hpp"
+#include "network_cmd.hpp"
+#include "port_cmd.hpp"
 #include "project_options.hpp"
 #include "query_cmds.hpp"
 #include "up_cmd.hpp"
@@ -39,6 +41,8 @@ int main(int argc, char** argv) {
     berth::cli::add_inspect_command(app, ctx);
     berth::cli::add_exec_commands(app, ctx);
     berth::cli::add_cp_command(app, ctx);
+    berth::cli::add_network_commands(app, ctx);
+    berth::cli::add_port_command(app, ctx);
     try {
         std::vector<std::string> args(argv + 1, argv + argc);
         args = berth::cli::mark_command_start(std::move(args));

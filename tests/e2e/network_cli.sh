@@ -1,7 +1,6 @@
-# `berth network ...` and `berth port` against a private berthd, expecting docs/api.md's network
-# routes. Kept out of tests/e2e/ (whose *.sh CMake registers) until berthd serves those routes;
-# run it by hand with: bash tests/e2e/pending/network_cli.sh build/bin build/tests/e2e
-source "$(dirname "$0")/../lib.bash"
+# `berth network ...` and `berth port` against a private berthd: ls, create, inspect, rm, prune,
+# connect and disconnect, and the published port of a service.
+source "$(dirname "$0")/lib.bash"
 
 project netcli <<'YAML'
 services:

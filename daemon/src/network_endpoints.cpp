@@ -9,6 +9,7 @@
 #include "network/mac.hpp"
 #include "network/netlink.hpp"
 #include "network/netns.hpp"
+#include "network/sysctl.hpp"
 #include "network_manager.hpp"
 
 namespace berth::daemon {
@@ -164,6 +165,17 @@ Result<EndpointRecord> NetworkManager::attach_locked(const std::string& containe
             return undo(r.error());
         }
     }
+    // Neighbours learn the new address at once (a gratuitous ARP when it comes up), and an IPv6
+    // address is usable without duplicate detection, as netavark sets both.
+    auto tuned = network::in_netns(path, [&]() -> Result<void> {
+        auto arp = network::set_sysctl(network::conf_key("ipv4", ep.ifname, "arp_notify"), "1");
+        if (!arp) return arp.error();
+        if (ep.ipv6.empty()) return {};
+        auto dad = network::set_sysctl(network::conf_key("ipv6", ep.ifname, "accept_dad"), "0");
+        if (!dad) return dad.error();
+        return {};
+    });
+    if (!tuned) return undo(tuned.error());
     if (auto r = inside->set_up(ep.ifname); !r) return undo(r.error());
     if (default_route && !spec.internal) {
         for (const auto& ad : addrs) {

@@ -2,6 +2,8 @@
 // restoring the kernel side when berthd starts, and the firewall rebuilt from the state.
 #include "network_manager.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 
 #include "container_ops.hpp"
@@ -11,6 +13,7 @@
 #include "network/firewall.hpp"
 #include "network/host_reserved.hpp"
 #include "network/netlink.hpp"
+#include "network/netns.hpp"
 #include "network/nftables.hpp"
 #include "network/sysctl.hpp"
 
@@ -301,6 +304,31 @@ Result<void> NetworkManager::rebuild_firewall_locked() {
     return {};
 }
 
+Result<void> NetworkManager::reattach_locked(const std::string& container_id,
+                                             const std::vector<EndpointRecord>& endpoints) {
+    auto nets = db_.networks();
+    if (!nets) return nets.error();
+    if (auto r = network::create_netns(netns_path(container_id)); !r) return r;
+    bool routed = false;
+    for (const auto& e : endpoints) {
+        (void)db_.remove_endpoint(e.container_id, e.network_id);
+        auto n = std::find_if(nets->begin(), nets->end(),
+                              [&](const NetworkRecord& x) { return x.id == e.network_id; });
+        if (n == nets->end()) continue;
+        scheduler::Attachment a;
+        a.aliases = e.aliases;
+        a.ipv4_address = e.ipv4;
+        a.ipv6_address = e.ipv6;
+        a.interface_name = e.ifname;
+        a.mac_address = e.mac;
+        const bool route = !routed && !parse_spec(n->spec).internal;
+        auto made = attach_locked(container_id, *n, a, e.position, route);
+        if (!made) return made.error().context("container " + container_id.substr(0, 12));
+        routed = routed || route;
+    }
+    return {};
+}
+
 Result<void> NetworkManager::restore(const std::set<std::string>& live) {
     std::lock_guard lock(mu_);
     std::vector<std::string> errors;
@@ -327,6 +355,17 @@ Result<void> NetworkManager::restore(const std::set<std::string>& live) {
         }
     }
     for (const auto& id : gone) note(release_locked(id));
+    // A reboot empties the run root: containers that outlived it get their namespaces again,
+    // with the addresses and interfaces they had.
+    if (auto eps = db_.endpoints()) {
+        std::map<std::string, std::vector<EndpointRecord>> by_container;
+        for (const auto& e : *eps) by_container[e.container_id].push_back(e);
+        for (const auto& [id, list] : by_container) {
+            if (::access(netns_path(id).c_str(), F_OK) != 0) note(reattach_locked(id, list));
+        }
+    }
+    // Sockets held from before are let go first, so that restore can run again.
+    held_.clear();
     if (auto ports = db_.ports()) {
         std::map<std::string, std::vector<PortRecord>> by_container;
         for (const auto& p : *ports) by_container[p.container_id].push_back(p);

@@ -87,6 +87,8 @@ class NetworkManager {
     Result<void> publish_locked(const std::string& container_id,
                                 const std::vector<scheduler::PublishedPort>& ports);
     Result<void> release_locked(const std::string& container_id);
+    Result<void> reattach_locked(const std::string& container_id,
+                                 const std::vector<EndpointRecord>& endpoints);
     Result<void> make_bridge(const NetworkRecord& n);
     Result<void> rebuild_firewall_locked();
     Result<std::vector<network::Prefix>> host_reserved();

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Wall time of `berth up -d` and `berth down` for stacks of N busybox `sleep` services with
-# `init: true` (N = 10, 50, 100), of `berth ps -a -q` and `berth ps -a` (the table) over 500
+# `init: true` (N = 10, 50, 100), each without a network (network_mode: none) and on the
+# project's default bridge network (a namespace, a veth and an address per container), of `berth ps -a -q` and `berth ps -a` (the table) over 500
 # containers, and berthd's idle RSS.
 # Prints figures; asserts nothing. As root: bench/compose_bench.sh [BUILD_BIN_DIR]
 # Runs a private berthd in its own network and mount namespaces, with its own roots.
@@ -8,30 +9,34 @@ BENCH_NAME=compose-bench
 BENCH_PROJECTS=(bench)
 source "$(dirname "$0")/lib.bash"
 
+# stack N MODE: the compose file of N services; MODE "none" or "bridge" (the default network).
 stack() {
-    local n=$1 f=$tmp/stack-$1.yaml i
+    local n=$1 mode=$2 f=$tmp/stack-$1-$2.yaml i
     {
         echo "name: bench"
         echo "services:"
         for ((i = 1; i <= n; i++)); do
-            printf '  s%d:\n    image: busybox\n    network_mode: none\n    init: true\n' "$i"
+            printf '  s%d:\n    image: busybox\n    init: true\n' "$i"
+            [[ $mode == none ]] && printf '    network_mode: none\n'
             printf '    command: ["sleep", "100000"]\n'
         done
     } >"$f"
     echo "$f"
 }
 
-for n in 10 50 100; do
-    f=$(stack "$n")
-    now_us t0
-    berth -f "$f" up -d
-    now_us t1
-    running=$(berth -f "$f" ps -q | wc -l)
-    now_us t2
-    berth -f "$f" down
-    now_us t3
-    printf 'services=%-4d up -d %6d ms   down %6d ms   (running after up: %d)\n' \
-        "$n" "$(ms "$t0" "$t1")" "$(ms "$t2" "$t3")" "$running"
+for mode in none bridge; do
+    for n in 10 50 100; do
+        f=$(stack "$n" "$mode")
+        now_us t0
+        berth -f "$f" up -d
+        now_us t1
+        running=$(berth -f "$f" ps -q | wc -l)
+        now_us t2
+        berth -f "$f" down
+        now_us t3
+        printf 'network=%-6s services=%-4d up -d %6d ms   down %6d ms   (running after up: %d)\n' \
+            "$mode" "$n" "$(ms "$t0" "$t1")" "$(ms "$t2" "$t3")" "$running"
+    done
 done
 
 # ps over 500 containers: one service scaled to 500, created but not started.

@@ -13,7 +13,8 @@ namespace berth::cli {
 namespace {
 
 struct ExecFlags {
-    bool detach = false, no_tty = false, rm = false, no_deps = false;
+    bool detach = false, no_tty = false, rm = false, no_deps = false, service_ports = false;
+    std::vector<std::string> publish;
     std::string user, workdir, entrypoint, name;
     std::vector<std::string> env, command;
     std::string service;
@@ -86,7 +87,9 @@ Result<Body> run_options(const ExecFlags& f, bool tty) {
                 {"rm", f.rm},
                 {"no_deps", f.no_deps},
                 {"name", f.name.empty() ? Body(nullptr) : Body(f.name)},
-                {"detach", f.detach}};
+                {"detach", f.detach},
+                {"service_ports", f.service_ports},
+                {"publish", f.publish}};
 }
 
 int run_run(const VerbContext& ctx, const ExecFlags& f) {
@@ -183,6 +186,10 @@ void add_exec_commands(CLI::App& app, VerbContext ctx) {
         run->add_option("--entrypoint", r->entrypoint, "Override the entrypoint of the image");
     run->add_flag("--no-deps", r->no_deps, "Don't start linked services");
     run->add_option("--name", r->name, "Assign a name to the container");
+    run->add_flag("-P,--service-ports", r->service_ports,
+                  "Run command with all service's ports enabled and mapped to the host");
+    run->add_option("-p,--publish", r->publish, "Publish a container's port(s) to the host")
+        ->allow_extra_args(false);
     add_service_and_command(run, *r, false);
     run->callback([ctx, r] { ctx.exit_code = run_run(ctx, *r); });
 }

@@ -190,14 +190,19 @@ std::string own_hosts(DaemonContext& ctx, const std::string& id, const std::stri
 // The namespace and interfaces of a service on networks, and its published ports.
 Result<std::string> setup_network(DaemonContext& ctx, const compose::Project& project,
                                   const compose::Node& service, const std::string& id,
-                                  bool oneoff) {
+                                  const RunOverrides* run) {
     if (!ctx.networks) return Error("networks are not available in this daemon");
     auto joins = joins_of(ctx, project, service);
     if (!joins) return joins.error();
     auto ports = scheduler::service_ports(service);
     if (!ports) return ports.error();
-    // `run` publishes none of the service's ports, as docker compose run without --service-ports.
-    if (oneoff) ports->clear();
+    // `run` publishes the service's ports only with --service-ports, and its --publish ones.
+    if (run) {
+        if (!run->service_ports) ports->clear();
+        auto extra = scheduler::publish_flags(run->publish);
+        if (!extra) return extra.error();
+        ports->insert(ports->end(), extra->begin(), extra->end());
+    }
     if (auto r = ctx.networks->setup_container(id, *joins, *ports); !r) return r.error();
     return ctx.networks->netns_path(id);
 }
@@ -238,7 +243,7 @@ Result<ContainerRecord> make_container(DaemonContext& ctx, const compose::Projec
         return shared_netns(ctx, project.name, mode);
     };
     if (scheduler::needs_bridge_network(*node)) {
-        auto netns = setup_network(ctx, project, *node, id, spec.oneoff);
+        auto netns = setup_network(ctx, project, *node, id, spec.run);
         if (!netns) return std::move(netns).error();
         cc.netns_path = *netns;
     }

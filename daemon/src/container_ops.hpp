@@ -33,6 +33,8 @@ struct RunOverrides {
     std::vector<std::string> env;
     std::optional<std::string> user, workdir;
     std::optional<bool> tty;
+    bool service_ports = false;        // publish the service's ports (run --service-ports)
+    std::vector<std::string> publish;  // run --publish
 };
 
 struct NewContainer {

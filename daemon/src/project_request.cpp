@@ -165,7 +165,8 @@ Result<RunRequest> parse_run_request(const std::string& body, const std::string&
     auto p = optional_project(*j, name);
     if (!p) return std::move(p).error();
     if (!*p) return Error("the request has no project model");
-    RunRequest r{std::move(**p), {}, {}, {}, {}, {}, {}, {}};
+    RunRequest r;
+    r.project = std::move(**p);
     BERTH_TRY(read(*j, "service", r.service));
     if (r.service.empty()) return Error("no service given");
     json o = j->value("options", json::object());
@@ -181,6 +182,8 @@ Result<RunRequest> parse_run_request(const std::string& body, const std::string&
     BERTH_TRY(read(o, "rm", r.rm));
     BERTH_TRY(read(o, "no_deps", r.no_deps));
     BERTH_TRY(read(o, "detach", r.detach));
+    BERTH_TRY(read(o, "service_ports", r.service_ports));
+    BERTH_TRY(read(o, "publish", r.publish));
     return r;
 }
 

@@ -39,6 +39,8 @@ struct RunRequest {
     std::vector<std::string> env;
     std::optional<std::string> user, workdir, name;
     bool tty = false, interactive = true, rm = false, no_deps = false, detach = false;
+    bool service_ports = false;
+    std::vector<std::string> publish;
 };
 
 struct ExecBody {

@@ -128,7 +128,8 @@ void run_route(DaemonContext& ctx, const HttpRequest& req, ResponseWriter& w) {
     if (!r.project.service(r.service))
         return w.error(400, "no such service: \"" + r.service + "\"");
     if (!r.detach && !req.local) return w.error(501, "exec and attached run need the local socket");
-    RunOverrides overrides{r.command, r.entrypoint, r.env, r.user, r.workdir, r.tty};
+    RunOverrides overrides{r.command, r.entrypoint, r.env,           r.user,
+                           r.workdir, r.tty,        r.service_ports, r.publish};
 
     Fds fds;
     if (r.detach) {

@@ -4,6 +4,8 @@
 #include <charconv>
 #include <map>
 
+#include "compose/ports.hpp"
+
 namespace berth::scheduler {
 
 namespace {
@@ -149,35 +151,58 @@ Result<int> port_number(const std::string& text, const std::string& what) {
 
 }  // namespace
 
+namespace {
+
+Result<PublishedPort> port_of(const std::string& target, std::string protocol,
+                              const std::string& host_ip, const std::string& published) {
+    PublishedPort pp;
+    auto t = port_number(target, "target");
+    if (!t) return t.error();
+    pp.container_port = *t;
+    pp.protocol = protocol.empty() ? "tcp" : std::move(protocol);
+    if (pp.protocol != "tcp" && pp.protocol != "udp" && pp.protocol != "sctp") {
+        return Error("ports: protocol \"" + pp.protocol + "\" is not tcp, udp or sctp");
+    }
+    pp.host_ip = host_ip;
+    if (published.empty()) return pp;
+    auto dash = published.find('-');
+    auto from = port_number(published.substr(0, dash), "published");
+    if (!from) return from.error();
+    pp.host_from = pp.host_to = *from;
+    if (dash != std::string::npos) {
+        auto to = port_number(published.substr(dash + 1), "published");
+        if (!to) return to.error();
+        if (*to < *from) return Error("ports: invalid range \"" + published + "\"");
+        pp.host_to = *to;
+    }
+    return pp;
+}
+
+}  // namespace
+
 Result<std::vector<PublishedPort>> service_ports(const compose::Node& service) {
     std::vector<PublishedPort> out;
     const Node* ports = service.find("ports");
     if (!ports || !ports->is_seq()) return out;
     for (const auto& p : ports->items) {
-        PublishedPort pp;
-        auto target = port_number(text_of(p.find("target")), "target");
-        if (!target) return target.error();
-        pp.container_port = *target;
-        pp.protocol = text_of(p.find("protocol"));
-        if (pp.protocol.empty()) pp.protocol = "tcp";
-        if (pp.protocol != "tcp" && pp.protocol != "udp" && pp.protocol != "sctp") {
-            return Error("ports: protocol \"" + pp.protocol + "\" is not tcp, udp or sctp");
+        auto pp = port_of(text_of(p.find("target")), text_of(p.find("protocol")),
+                          text_of(p.find("host_ip")), text_of(p.find("published")));
+        if (!pp) return pp.error();
+        out.push_back(std::move(*pp));
+    }
+    return out;
+}
+
+Result<std::vector<PublishedPort>> publish_flags(const std::vector<std::string>& specs) {
+    std::vector<PublishedPort> out;
+    for (const auto& spec : specs) {
+        auto parsed = compose::parse_port_spec(spec);
+        if (!parsed) return parsed.error().context("--publish " + spec);
+        for (const auto& c : *parsed) {
+            auto pp = port_of(std::to_string(c.target), c.protocol, c.host_ip, c.published);
+            if (!pp) return pp.error().context("--publish " + spec);
+            out.push_back(std::move(*pp));
         }
-        pp.host_ip = text_of(p.find("host_ip"));
-        std::string published = text_of(p.find("published"));
-        if (!published.empty()) {
-            auto dash = published.find('-');
-            auto from = port_number(published.substr(0, dash), "published");
-            if (!from) return from.error();
-            pp.host_from = pp.host_to = *from;
-            if (dash != std::string::npos) {
-                auto to = port_number(published.substr(dash + 1), "published");
-                if (!to) return to.error();
-                if (*to < *from) return Error("ports: invalid range \"" + published + "\"");
-                pp.host_to = *to;
-            }
-        }
-        out.push_back(std::move(pp));
     }
     return out;
 }

@@ -42,5 +42,7 @@ struct PublishedPort {
 
 // The service's published ports; `mode: host` is treated as ingress (one host).
 Result<std::vector<PublishedPort>> service_ports(const compose::Node& service);
+// `run --publish` specs ("8080:80", "127.0.0.1::53/udp"), as docker run reads them.
+Result<std::vector<PublishedPort>> publish_flags(const std::vector<std::string>& specs);
 
 }  // namespace berth::scheduler

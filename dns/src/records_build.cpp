@@ -74,7 +74,6 @@ Result<Snapshot> Snapshot::build(const std::vector<NetworkRecord>& networks,
     for (const auto& c : containers) {
         if (auto added = s.add_container(c, table_by_id); !added) return added.error();
     }
-    s.known_.erase("");
     for (auto& t : s.tables_) {
         for (auto& [_, entry] : t.names) {
             sort_unique(entry.v4);
@@ -122,8 +121,11 @@ void Snapshot::add_endpoint(const ContainerRecord& c, const EndpointRecord& ep, 
     const std::string service = normalized(c.service);
     std::vector<std::string> aliases;
     for (const auto& a : ep.aliases) aliases.push_back(normalized(a));
-    for (const auto* n : {&name, &hostname, &short_id, &service}) known_.insert(*n);
-    for (const auto& a : aliases) known_.insert(a);
+    auto know = [&](const std::string& n) {
+        if (!n.empty() && n.find('.') == std::string::npos) known_.insert(n);
+    };
+    for (const auto* n : {&name, &hostname, &short_id, &service}) know(*n);
+    for (const auto& a : aliases) know(a);
     if (!c.running) return;
 
     auto add = [&](const std::string& key) {

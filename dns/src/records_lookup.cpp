@@ -56,9 +56,11 @@ void lookup(const Snapshot& s, const Address& source, std::string_view name, Que
 }
 
 Status Snapshot::not_found(const Asker& asker, std::string_view key) const {
-    // Names berth knows anywhere, or "<name>.<a berth network>", never leave the host: an
-    // upstream has no business learning them, nor answering for a service that is restarting.
-    bool ours = known_.find(key) != known_.end();
+    // A single-label name berth knows anywhere (a container, service, alias, short id), or
+    // "<name>.<a berth network>", never leaves the host: an upstream has no business learning
+    // it, nor answering for a service that is restarting. A dotted alias known only on other
+    // networks may be a real domain mocked there, so it is still forwarded.
+    bool ours = key.find('.') == std::string_view::npos && known_.find(key) != known_.end();
     for (auto dot = key.find('.'); !ours && dot != std::string_view::npos;
          dot = key.find('.', dot + 1)) {
         ours = table_by_name_.find(key.substr(dot + 1)) != table_by_name_.end();
@@ -96,6 +98,7 @@ void Snapshot::answer_name(const Asker& asker, std::string_view key, QueryType t
                            std::uint64_t seed, Answer& out) const {
     const bool address_query = type == QueryType::A || type == QueryType::AAAA;
     bool exists = false;
+    bool linked = false;  // a link alias of the asker's, whose target may be down
     const std::vector<Address>* hit = nullptr;  // the first table's addresses of that family
     auto consider = [&](const Table& t, std::string_view n) {
         auto it = t.names.find(n);
@@ -108,6 +111,7 @@ void Snapshot::answer_name(const Asker& asker, std::string_view key, QueryType t
     // "a.b.c" on network "d", "a.b" on network "c.d", ...
     for (const auto& a : asker.attachments) {
         if (auto link = a.links.find(key); link != a.links.end()) {
+            linked = true;
             consider(tables_[a.table], link->second);
         }
     }
@@ -125,7 +129,7 @@ void Snapshot::answer_name(const Asker& asker, std::string_view key, QueryType t
         out.addresses.assign(hit->begin(), hit->end());
         shuffle(out.addresses, seed);
     } else {
-        out.status = exists ? Status::NoData : not_found(asker, key);
+        out.status = exists ? Status::NoData : linked ? Status::NxDomain : not_found(asker, key);
     }
 }
 

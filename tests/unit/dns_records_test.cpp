@@ -308,6 +308,29 @@ TEST(Scope, LinksResolveForTheLinkingContainerOnly) {
             << name;
     }
     EXPECT_EQ(lookup(s, ip("10.1.0.3"), "container", QueryType::A, 0).status, Status::Forward);
+    // The link outlives its target's run, and answers NXDOMAIN meanwhile.
+    containers[1].running = false;
+    EXPECT_EQ(
+        lookup(build(networks, containers), ip("10.1.0.2"), "container", QueryType::A, 0).status,
+        Status::NxDomain);
+}
+
+// A dotted alias may stand in for a real domain on one network; the others still reach the real
+// one.
+TEST(Scope, DottedAliasElsewhereIsForwarded) {
+    std::vector<NetworkRecord> networks{net("p", "p_default", "10.1.0.0/24"),
+                                        net("q", "q_default", "10.2.0.0/24")};
+    std::vector<ContainerRecord> containers{
+        ctr("mock", "mock", {on("p", "10.1.0.2", {"api.example.com"})}),
+        ctr("p-client", "client", {on("p", "10.1.0.3")}),
+        ctr("q-client", "client", {on("q", "10.2.0.3")}),
+    };
+    Snapshot s = build(networks, containers);
+    EXPECT_EQ(texts(lookup(s, ip("10.1.0.3"), "api.example.com", QueryType::A, 0)),
+              std::vector<std::string>{"10.1.0.2"});
+    EXPECT_EQ(lookup(s, ip("10.2.0.3"), "api.example.com", QueryType::A, 0).status,
+              Status::Forward);
+    EXPECT_EQ(lookup(s, ip("10.2.0.3"), "mock", QueryType::A, 0).status, Status::NxDomain);
 }
 
 TEST(Internal, NothingIsForwardedFromInternalOnlyContainers) {

@@ -142,7 +142,7 @@ class Snapshot {
     NameMap<std::uint32_t> table_by_name_;
     std::vector<Asker> askers_;
     std::unordered_map<Address, std::uint32_t, AddressHash> askers_by_source_;
-    NameSet known_;  // every name of every container on every network, answerable or not
+    NameSet known_;  // every single-label name on every network, answerable or not
 };
 
 // Answers `name` (any case, trailing dot or not) for the container that owns `source`, from the

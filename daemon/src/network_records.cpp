@@ -1,6 +1,7 @@
 // The JSON columns of a network's row: the spec it was made from and its planned subnets.
 #include <nlohmann/json.hpp>
 
+#include "json_fields.hpp"
 #include "network_manager.hpp"
 
 namespace berth::daemon {
@@ -8,21 +9,6 @@ namespace berth::daemon {
 namespace {
 
 using json = nlohmann::json;
-
-std::string str(const json& j, const char* key) {
-    auto it = j.find(key);
-    return it != j.end() && it->is_string() ? it->get<std::string>() : "";
-}
-
-std::map<std::string, std::string> str_map(const json& j, const char* key) {
-    std::map<std::string, std::string> out;
-    auto it = j.find(key);
-    if (it == j.end() || !it->is_object()) return out;
-    for (const auto& [k, v] : it->items()) {
-        if (v.is_string()) out[k] = v.get<std::string>();
-    }
-    return out;
-}
 
 json subnet_json(const network::SubnetSpec& s) {
     return {{"Subnet", s.subnet},
@@ -32,8 +18,8 @@ json subnet_json(const network::SubnetSpec& s) {
 }
 
 network::SubnetSpec subnet_of(const json& j) {
-    return {str(j, "Subnet"), str(j, "IPRange"), str(j, "Gateway"),
-            str_map(j, "AuxiliaryAddresses")};
+    return {json_string(j, "Subnet"), json_string(j, "IPRange"), json_string(j, "Gateway"),
+            json_string_map(j, "AuxiliaryAddresses")};
 }
 
 json parse_or_empty(const std::string& text) {
@@ -49,7 +35,7 @@ NetworkIpam parse_ipam(const std::string& json_text) {
     if (auto it = j.find("subnets"); it != j.end() && it->is_array()) {
         for (const auto& s : *it) out.subnets.push_back(subnet_of(s));
     }
-    out.last = str_map(j, "last");
+    out.last = json_string_map(j, "last");
     return out;
 }
 
@@ -62,9 +48,9 @@ std::string ipam_json(const NetworkIpam& ipam) {
 network::NetworkSpec parse_spec(const std::string& json_text) {
     json j = parse_or_empty(json_text);
     network::NetworkSpec s;
-    s.key = str(j, "key");
-    s.name = str(j, "name");
-    auto driver = network::parse_driver(str(j, "driver"));
+    s.key = json_string(j, "key");
+    s.name = json_string(j, "name");
+    auto driver = network::parse_driver(json_string(j, "driver"));
     s.driver = driver ? *driver : network::Driver::Bridge;
     s.external = j.value("external", false);
     s.internal = j.value("internal", false);
@@ -73,8 +59,8 @@ network::NetworkSpec parse_spec(const std::string& json_text) {
         for (const auto& sub : *it) s.subnets.push_back(subnet_of(sub));
     }
     // The options carry every driver option, so the fields they set are derived again.
-    (void)network::apply_driver_options(s, str_map(j, "options"));
-    s.labels = str_map(j, "labels");
+    (void)network::apply_driver_options(s, json_string_map(j, "options"));
+    s.labels = json_string_map(j, "labels");
     return s;
 }
 

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "event_bus.hpp"
+#include "json_fields.hpp"
 #include "network_manager.hpp"
 #include "routes.hpp"
 
@@ -12,21 +13,6 @@ namespace berth::daemon {
 namespace {
 
 using nlohmann::json;
-
-std::string str(const json& j, const char* key) {
-    auto it = j.find(key);
-    return it != j.end() && it->is_string() ? it->get<std::string>() : "";
-}
-
-std::map<std::string, std::string> str_map(const json& j, const char* key) {
-    std::map<std::string, std::string> out;
-    auto it = j.find(key);
-    if (it == j.end() || !it->is_object()) return out;
-    for (const auto& [k, v] : it->items()) {
-        if (v.is_string()) out[k] = v.get<std::string>();
-    }
-    return out;
-}
 
 // The prefix length of the network's subnet of that family.
 int family_length(const NetworkIpam& ipam, bool v6) {
@@ -109,6 +95,15 @@ bool matches(const NetworkRecord& n, const json& filters) {
            });
 }
 
+// The `filters` query parameter, docker's JSON map of lists; none = match everything.
+Result<json> filters_of(const HttpRequest& q) {
+    auto it = q.query.find("filters");
+    if (it == q.query.end()) return json::object();
+    json filters = json::parse(it->second, nullptr, false);
+    if (!filters.is_object()) return Error("filters: not a JSON object");
+    return filters;
+}
+
 Result<json> parse_body(const std::string& body) {
     json j = json::parse(body.empty() ? "{}" : body, nullptr, false);
     if (!j.is_object()) return Error("the request body is not a JSON object");
@@ -134,16 +129,13 @@ int status_of(const Error& e) {
 }
 
 void list_route(DaemonContext& ctx, const HttpRequest& q, ResponseWriter& w) {
-    json filters = json::object();
-    if (auto it = q.query.find("filters"); it != q.query.end()) {
-        filters = json::parse(it->second, nullptr, false);
-        if (!filters.is_object()) return w.error(400, "filters: not a JSON object");
-    }
+    auto filters = filters_of(q);
+    if (!filters) return w.error(400, filters.error().message());
     auto all = ctx.networks->list();
     if (!all) return w.error(500, all.error().message());
     json out = json::array();
     for (const auto& n : *all) {
-        if (matches(n, filters)) out.push_back(network_view(ctx, n));
+        if (matches(n, *filters)) out.push_back(network_view(ctx, n));
     }
     w.json(200, out.dump());
 }
@@ -156,28 +148,30 @@ void inspect_route(DaemonContext& ctx, const HttpRequest& q, ResponseWriter& w) 
 
 Result<network::NetworkSpec> spec_of(const json& body) {
     network::NetworkSpec s;
-    s.name = str(body, "Name");
+    s.name = json_string(body, "Name");
     if (s.name.empty()) return Error("a network needs a name");
     s.key = s.name;
-    auto driver = network::parse_driver(str(body, "Driver"));
+    auto driver = network::parse_driver(json_string(body, "Driver"));
     if (!driver) return driver.error();
     s.driver = *driver;
     s.internal = body.value("Internal", false);
     s.enable_ipv6 = body.value("EnableIPv6", false);
     if (auto ipam = body.find("IPAM"); ipam != body.end() && ipam->is_object()) {
-        if (std::string d = str(*ipam, "Driver"); !d.empty() && d != "default") {
+        if (std::string d = json_string(*ipam, "Driver"); !d.empty() && d != "default") {
             return Error("ipam driver \"" + d + "\" is not supported (only default)");
         }
         if (auto config = ipam->find("Config"); config != ipam->end() && config->is_array()) {
             for (const auto& c : *config) {
-                s.subnets.push_back({str(c, "Subnet"), str(c, "IPRange"), str(c, "Gateway"),
-                                     str_map(c, "AuxiliaryAddresses")});
+                s.subnets.push_back({json_string(c, "Subnet"), json_string(c, "IPRange"),
+                                     json_string(c, "Gateway"),
+                                     json_string_map(c, "AuxiliaryAddresses")});
             }
         }
     }
-    if (auto r = network::apply_driver_options(s, str_map(body, "Options")); !r) return r.error();
+    if (auto r = network::apply_driver_options(s, json_string_map(body, "Options")); !r)
+        return r.error();
     if (auto r = network::check_driver(s); !r) return r.error();
-    s.labels = str_map(body, "Labels");
+    s.labels = json_string_map(body, "Labels");
     return s;
 }
 
@@ -211,10 +205,10 @@ scheduler::Attachment attachment_of(const json& body, const NetworkRecord& n) {
         }
     }
     if (auto ipam = ec->find("IPAMConfig"); ipam != ec->end() && ipam->is_object()) {
-        a.ipv4_address = str(*ipam, "IPv4Address");
-        a.ipv6_address = str(*ipam, "IPv6Address");
+        a.ipv4_address = json_string(*ipam, "IPv4Address");
+        a.ipv6_address = json_string(*ipam, "IPv6Address");
     }
-    a.mac_address = str(*ec, "MacAddress");
+    a.mac_address = json_string(*ec, "MacAddress");
     return a;
 }
 
@@ -223,7 +217,7 @@ void connect_route(DaemonContext& ctx, const HttpRequest& q, ResponseWriter& w, 
     if (!body) return w.error(400, body.error().message());
     auto n = network_of(ctx, q.params.at("name"));
     if (!n) return w.error(status_of(n.error()), n.error().message());
-    auto c = find_container(ctx, str(*body, "Container"));
+    auto c = find_container(ctx, json_string(*body, "Container"));
     if (!c) return w.error(status_of(c.error()), c.error().message());
     if (connect) {
         auto ep = ctx.networks->connect(c->id, *n, attachment_of(*body, *n));
@@ -235,16 +229,13 @@ void connect_route(DaemonContext& ctx, const HttpRequest& q, ResponseWriter& w, 
 }
 
 void prune_route(DaemonContext& ctx, const HttpRequest& q, ResponseWriter& w) {
-    json filters = json::object();
-    if (auto it = q.query.find("filters"); it != q.query.end()) {
-        filters = json::parse(it->second, nullptr, false);
-        if (!filters.is_object()) return w.error(400, "filters: not a JSON object");
-    }
+    auto filters = filters_of(q);
+    if (!filters) return w.error(400, filters.error().message());
     auto all = ctx.networks->list();
     if (!all) return w.error(500, all.error().message());
     json deleted = json::array();
     for (const auto& n : *all) {
-        if (!matches(n, filters)) continue;
+        if (!matches(n, *filters)) continue;
         auto eps = ctx.db->endpoints("", n.id);
         if (!eps || !eps->empty()) continue;
         if (ctx.networks->remove(n)) deleted.push_back(n.name);

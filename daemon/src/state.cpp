@@ -135,17 +135,6 @@ StepRecord read_step(const Statement& s) {
 }
 
 template <typename T, typename Read>
-Result<std::vector<T>> read_all(Statement& s, Read read) {
-    std::vector<T> out;
-    for (;;) {
-        auto row = s.step();
-        if (!row) return row.error();
-        if (!row.value()) return out;
-        out.push_back(read(s));
-    }
-}
-
-template <typename T, typename Read>
 Result<std::optional<T>> read_one(Statement& s, Read read) {
     auto row = s.step();
     if (!row) return row.error();

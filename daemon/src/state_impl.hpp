@@ -28,4 +28,16 @@ struct StateDb::Impl {
     }
 };
 
+// Every row the statement yields, each read by `read`.
+template <typename T, typename Read>
+Result<std::vector<T>> read_all(Statement& s, Read read) {
+    std::vector<T> out;
+    for (;;) {
+        auto row = s.step();
+        if (!row) return row.error();
+        if (!row.value()) return out;
+        out.push_back(read(s));
+    }
+}
+
 }  // namespace berth::daemon

@@ -63,17 +63,6 @@ PortRecord read_port(const Statement& s) {
     return p;
 }
 
-template <typename T, typename Read>
-Result<std::vector<T>> read_rows(Statement& s, Read read) {
-    std::vector<T> out;
-    for (;;) {
-        auto row = s.step();
-        if (!row) return row.error();
-        if (!*row) return out;
-        out.push_back(read(s));
-    }
-}
-
 }  // namespace
 
 Result<void> StateDb::put_network(const NetworkRecord& n) {
@@ -99,7 +88,7 @@ Result<std::vector<NetworkRecord>> StateDb::networks() {
     auto stmt = impl_->db.statement(std::string("SELECT ") + kNetworkColumns +
                                     " FROM networks ORDER BY name");
     if (!stmt) return impl_->fail(stmt.error(), "list networks");
-    auto all = read_rows<NetworkRecord>(*stmt, read_network);
+    auto all = read_all<NetworkRecord>(*stmt, read_network);
     if (!all) return impl_->fail(all.error(), "list networks");
     return all;
 }
@@ -141,7 +130,7 @@ Result<std::vector<EndpointRecord>> StateDb::endpoints(const std::string& contai
                                     "(?2 = '' OR network_id = ?2) ORDER BY container_id, position");
     if (!stmt) return impl_->fail(stmt.error(), "list endpoints");
     stmt->bind(1, container_id).bind(2, network_id);
-    auto all = read_rows<EndpointRecord>(*stmt, read_endpoint);
+    auto all = read_all<EndpointRecord>(*stmt, read_endpoint);
     if (!all) return impl_->fail(all.error(), "list endpoints");
     return all;
 }
@@ -196,7 +185,7 @@ Result<std::vector<PortRecord>> StateDb::ports(const std::string& container_id) 
         "container_port, protocol, host_ip");
     if (!stmt) return impl_->fail(stmt.error(), "list published ports");
     stmt->bind(1, container_id);
-    auto all = read_rows<PortRecord>(*stmt, read_port);
+    auto all = read_all<PortRecord>(*stmt, read_port);
     if (!all) return impl_->fail(all.error(), "list published ports");
     return all;
 }

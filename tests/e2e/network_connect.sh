@@ -9,6 +9,11 @@ services:
     image: busybox:latest
     init: true
     command: ["sleep", "1000"]
+  lone:
+    image: busybox:latest
+    network_mode: none
+    init: true
+    command: ["sleep", "1000"]
 YAML
 
 project beta <<'YAML'
@@ -56,6 +61,7 @@ expect_match "$b_ip" '^172\.31\.88\.[0-9]+$' "b's address on beta_back"
 use_project alpha
 b_ok up -d
 wait_until 20 state_is a running || fail "a is not running"
+wait_until 20 state_is lone running || fail "lone is not running"
 has_link a eth1 && fail "a has an eth1 before connect"
 reach a "$b_ip" && fail "a reaches b before it is on b's network"
 
@@ -87,6 +93,51 @@ has_link a eth0 || fail "eth0 went away with the disconnect from another network
 reach a "$b_ip" && fail "a still reaches b after disconnect"
 api POST /v1/networks/beta_back/disconnect '{"Container":"alpha-a-1"}'
 expect_match "$RC" '^4[0-9][0-9]$' "disconnect of a container that is not connected"
+
+t "connect with a static address and aliases"
+api POST /v1/networks/beta_back/connect \
+    '{"Container":"alpha-a-1","EndpointConfig":{"Aliases":["a-alias"],"IPAMConfig":{"IPv4Address":"172.31.88.77"}}}'
+expect_eq "$RC" 200 "connect with an address"
+expect_eq "$(inner_addr a eth1)" 172.31.88.77/24 "a's eth1 address"
+b_ok inspect alpha-a-1
+expect_eq "$(jq -r '.[0].NetworkSettings.Networks.beta_back.IPAddress' <<<"$OUT")" 172.31.88.77 \
+    "the static address in inspect"
+expect_contains "$(jq -r '.[0].NetworkSettings.Networks.beta_back.Aliases // [] | join(",")' <<<"$OUT")" \
+    a-alias "the alias in inspect"
+
+t "a connected network survives a restart of the container"
+use_project alpha
+b_ok restart a
+wait_until 20 state_is a running || fail "a is not running after restart"
+expect_eq "$(inner_addr a eth1)" 172.31.88.77/24 "a's eth1 address after restart"
+expect_match "$(inner_addr a eth0)" '^[0-9.]+/[0-9]+$' "a's eth0 address after restart"
+wait_until 10 reach a "$b_ip" || fail "a does not reach b after its restart"
+api POST /v1/networks/beta_back/disconnect '{"Container":"alpha-a-1"}'
+expect_eq "$RC" 200 "disconnect after the restart"
+has_link a eth1 && fail "eth1 remains after the second disconnect"
+
+t "connect errors"
+api POST /v1/networks/beta_back/connect '{"Container":"alpha-lone-1"}'
+expect_eq "$RC" 400 "connect of a network_mode none container"
+expect_contains "$OUT" "has no network namespace of its own" "its message"
+b exec -T lone ip -o link
+expect_eq "$(wc -l <<<"$OUT")" 1 "links of the network_mode none container after the refused connect"
+api POST /v1/networks/nosuch/connect '{"Container":"alpha-a-1"}'
+expect_eq "$RC" 404 "connect to a missing network"
+expect_contains "$OUT" "network nosuch not found" "its message"
+api POST /v1/networks/beta_back/connect '{"Container":"nosuch"}'
+expect_eq "$RC" 404 "connect of a missing container"
+api POST /v1/networks/beta_back/connect \
+    '{"Container":"alpha-a-1","EndpointConfig":{"IPAMConfig":{"IPv4Address":"10.9.9.9"}}}'
+expect_match "$RC" '^4[0-9][0-9]$' "connect with an address outside the subnet"
+has_link a eth1 && fail "a refused connect left an eth1"
+api POST /v1/networks/beta_back/connect \
+    "{\"Container\":\"alpha-a-1\",\"EndpointConfig\":{\"IPAMConfig\":{\"IPv4Address\":\"$b_ip\"}}}"
+expect_match "$RC" '^4[0-9][0-9]$' "connect with b's address"
+has_link a eth1 && fail "a refused connect left an eth1"
+api GET /v1/networks/beta_back
+expect_eq "$(jq -r '[.Containers[].Name] | join(",")' <<<"$OUT")" "beta-b-1" \
+    "the network's containers after the refused connects"
 
 t "DELETE of a network in use"
 api DELETE /v1/networks/beta_back

@@ -307,8 +307,12 @@ Result<void> NetworkManager::restore(const std::set<std::string>& live) {
     if (!nets) return nets.error();
     auto nl = network::Netlink::open();
     if (!nl) return nl.error();
+    std::vector<NetworkRecord> remade;
     for (const auto& n : *nets) {
-        if (!n.link.empty() && !nl->exists(n.link)) note(make_bridge(n));
+        if (n.link.empty() || nl->exists(n.link)) continue;
+        auto made = make_bridge(n);
+        note(made);
+        if (made) remade.push_back(n);
     }
     // Containers removed while berthd was down (or mid-removal) leave rows behind.
     std::set<std::string> gone;
@@ -323,6 +327,22 @@ Result<void> NetworkManager::restore(const std::set<std::string>& live) {
         }
     }
     for (const auto& id : gone) note(release_locked(id));
+    // Deleting a bridge leaves the host ends of its veth pairs behind, detached: the bridge made
+    // again takes them back, or its containers stay cut off.
+    for (const auto& n : remade) {
+        auto eps = db_.endpoints("", n.id);
+        if (!eps) {
+            errors.push_back(eps.error().message());
+            continue;
+        }
+        for (const auto& e : *eps) {
+            if (e.host_link.empty() || !nl->exists(e.host_link)) continue;
+            const std::string what = "network " + n.name + ": reattach " + e.host_link;
+            auto r = nl->set_master(e.host_link, n.link);
+            if (r) r = nl->set_up(e.host_link);
+            if (!r) errors.push_back(r.error().context(what).message());
+        }
+    }
     if (auto ports = db_.ports()) {
         std::map<std::string, std::vector<PortRecord>> by_container;
         for (const auto& p : *ports) by_container[p.container_id].push_back(p);

@@ -85,6 +85,15 @@ port_answers && fail "the published port answers with no table"
 start_daemon
 check_all "after the restart with no table"
 
+t "the bridge deleted by hand while berthd is down"
+crash_daemon
+ip link del "$bridge"
+client_reaches "$web_ip" && fail "the client reaches web with no bridge"
+start_daemon
+check_all "after the restart with no bridge"
+gw=$(berth exec -T client ip route show default 2>/dev/null | awk '{print $3}')
+ip -o -4 addr show dev "$bridge" | grep -qF " $gw/" || fail "the bridge made again lacks the gateway $gw"
+
 t "down"
 b_ok down
 has_table && fail "table inet berth remains after down: $(nft list table inet berth)"

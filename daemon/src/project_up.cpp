@@ -272,6 +272,7 @@ Result<PreparedUp> prepare_up(DaemonContext& ctx, const UpRequest& up) {
     auto plan = scheduler::plan_up(project.name, *graph, desired, actual->actual, up.options);
     if (!plan) return plan.error();
     if (auto r = check_plan_ports(ctx, project, *plan); !r) return r.error();
+    if (auto r = check_plan_attachments(project, *plan); !r) return r.error();
     PreparedUp out{std::move(graph).value(), std::move(inputs).value(), std::move(actual).value(),
                    std::move(plan).value()};
     // by_id points into records, which the move above kept in place; rebuild it to be sure.

@@ -130,6 +130,12 @@ b_ok inspect modes-db-1
 expect_eq "$(jq -r '.[0].NetworkSettings.Networks | has("modes_lan")' <<<"$OUT")" false \
     "db is not on the lan network"
 
+t "service:db across a restart of db"
+b_ok restart db
+wait_until 20 state_is db running || fail "db is not running after restart"
+expect_eq "$(inner_addr db eth0)" "$db_addr" "db's address after its restart"
+expect_eq "$(inner_addr side eth0)" "$db_addr" "side's address after db's restart"
+
 t "down"
 b_ok down
 expect_match "$(progress)" "Network modes_lan +Removed" "down removes the lan network"
@@ -137,5 +143,58 @@ expect_match "$(progress)" "Network modes_default +Removed" "down removes the de
 left=$(ip -o link show type bridge)
 expect_eq "$left" "" "bridges left after down"
 ip -o link show berthmark0 >/dev/null 2>&1 || fail "the test's own link went away"
+
+# bad_project NAME ADDRESS_A ADDRESS_B MAC: two services on a network with a subnet.
+bad_project() {
+    project "$1" <<YAML
+services:
+  one:
+    image: busybox:latest
+    command: ["sleep", "1000"]
+    networks:
+      lan:
+        ipv4_address: $2
+        mac_address: "$4"
+  two:
+    image: busybox:latest
+    command: ["sleep", "1000"]
+    networks:
+      lan:
+        ipv4_address: $3
+networks:
+  lan:
+    ipam:
+      config:
+        - subnet: 172.31.78.0/24
+YAML
+}
+
+# expect_refused WHAT MESSAGE: up failed naming MESSAGE and left no container and no network.
+expect_refused() {
+    expect_fail
+    expect_contains "$(progress)" "$2" "$1: up's message"
+    ps_json -a
+    expect_eq "$(ps_count)" 0 "$1: containers after the refused up"
+    local nets
+    nets=$(curl -s --unix-socket "$SOCK" http://berth/v1/networks | jq -r '.[].Name' | tr '\n' ' ')
+    expect_eq "$nets" "" "$1: networks after the refused up"
+    expect_eq "$(ip -o link show type bridge)" "" "$1: bridges after the refused up"
+    b down
+}
+
+t "an ipv4_address outside the subnet"
+bad_project outside 172.31.79.5 172.31.78.6 02:aa:bb:cc:dd:01
+b up -d
+expect_refused "outside the subnet" "address 172.31.79.5 is not in subnet 172.31.78.0/24"
+
+t "a multicast mac_address"
+bad_project mcast 172.31.78.5 172.31.78.6 01:00:5e:00:00:01
+b up -d
+expect_refused "multicast MAC" 'invalid MAC address "01:00:5e:00:00:01"'
+
+t "two services with one ipv4_address"
+bad_project twice 172.31.78.5 172.31.78.5 02:aa:bb:cc:dd:01
+b up -d
+expect_refused "one address twice" 'service "two": network "lan": address 172.31.78.5 is already in use'
 
 finish

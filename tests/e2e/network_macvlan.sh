@@ -78,6 +78,28 @@ b_ok down
 expect_match "$(progress)" "Network mv_lan +Removed" "down removes the macvlan network"
 ip -o link show dev mvparent0 >/dev/null 2>&1 || fail "the parent link went away with down"
 
+t "macvlan on a parent the host does not have"
+project noparent <<'YAML'
+services:
+  one:
+    image: busybox:latest
+    command: ["sleep", "1000"]
+    networks: [lan]
+networks:
+  lan:
+    driver: macvlan
+    driver_opts:
+      parent: nosuch0
+YAML
+b up -d
+expect_fail
+expect_contains "$(progress)" "nosuch0" "the error names the missing parent"
+ps_json -a
+expect_eq "$(ps_count)" 0 "containers after up on a missing parent"
+nets=$(curl -s --unix-socket "$SOCK" http://berth/v1/networks | jq -r '.[].Name' | tr '\n' ' ')
+expect_eq "$nets" "" "networks after up on a missing parent"
+b down
+
 for mode in l2 l3; do
     t "ipvlan $mode"
     name=ipv$mode

@@ -47,6 +47,21 @@ network::SubnetSpec planned(const network::Subnet& s, const network::SubnetSpec&
     return out;
 }
 
+// Makes and deletes at once a macvlan or ipvlan link on the network's parent, so a kernel without
+// the driver, or a parent that cannot carry one, fails the network's creation instead of every
+// container's that joins it later.
+Result<void> probe_parent(network::Netlink& host, const network::NetworkSpec& spec) {
+    const std::string probe = "bprobe" + new_container_id().substr(0, 9);
+    auto made = spec.driver == network::Driver::Macvlan
+                    ? host.add_macvlan(probe, spec.parent, spec.mode, -1, 0)
+                    : host.add_ipvlan(probe, spec.parent, spec.mode, -1, 0);
+    if (!made) {
+        return made.error().context(std::string("the ") + network::to_string(spec.driver) +
+                                    " driver cannot use parent " + spec.parent);
+    }
+    return host.delete_link(probe);
+}
+
 }  // namespace
 
 NetworkManager::NetworkManager(StateDb& db, NetworkManagerOptions options)
@@ -123,8 +138,11 @@ Result<NetworkRecord> NetworkManager::create_locked(const network::NetworkSpec& 
     if (auto r = network::check_driver(spec); !r) return r.error();
     auto host = network::Netlink::open();
     if (!host) return host.error();
-    if (spec.driver != network::Driver::Bridge && !host->exists(spec.parent)) {
-        return Error("parent link \"" + spec.parent + "\" does not exist");
+    if (spec.driver != network::Driver::Bridge) {
+        if (!host->exists(spec.parent)) {
+            return Error("parent link \"" + spec.parent + "\" does not exist");
+        }
+        if (auto r = probe_parent(*host, spec); !r) return r.error();
     }
     std::vector<network::Prefix> taken;
     for (const auto& n : *all) {

@@ -109,18 +109,22 @@ for mode in l2 l3; do
     if [[ $RC != 0 ]]; then
         msg=$(progress)
         if [[ $msg == *"not supported"* ]]; then
-            # The message must say what failed and why, in words a user can act on.
-            expect_contains "$msg" "create ipvlan eth0 on mvparent0" \
-                "ipvlan $mode: the error names the link and its parent"
+            # The message says what failed and why, in words a user can act on, and the
+            # network's creation fails before any container is made.
+            expect_contains "$msg" "the ipvlan driver cannot use parent mvparent0" \
+                "ipvlan $mode: the error names the driver and the parent"
             expect_contains "$msg" "this kernel does not support ipvlan links" \
                 "ipvlan $mode: the error says the kernel lacks ipvlan"
+            expect_match "$msg" "Network ${name}_lan +Error" "ipvlan $mode: the network's creation failed"
+            ps_json -a
+            expect_eq "$(ps_count)" 0 "ipvlan $mode: containers after the failed up"
+            nets=$(curl -s --unix-socket "$SOCK" http://berth/v1/networks | jq -r '.[].Name')
+            expect_lacks "$nets" "${name}_lan" "ipvlan $mode: networks after the failed up"
+            left=$(ip -o link show | grep -F bprobe || true)
+            expect_eq "$left" "" "ipvlan $mode: probe links left on the host"
             b down
             expect_rc 0
-            ps_json -a
-            expect_eq "$(ps_count)" 0 "ipvlan $mode: containers after the failed up and down"
-            nets=$(curl -s --unix-socket "$SOCK" http://berth/v1/networks | jq -r '.[].Name')
-            expect_lacks "$nets" "${name}_lan" "ipvlan $mode: networks after the failed up and down"
-            echo "SKIP: ipvlan $mode: this kernel has no ipvlan ($(grep -m1 -o 'create ipvlan.*' <<<"$msg"))"
+            echo "SKIP: ipvlan $mode: this kernel has no ipvlan ($(grep -m1 -o 'the ipvlan driver.*' <<<"$msg"))"
             continue
         fi
         fail "ipvlan $mode: up failed for another reason than a missing kernel driver"

@@ -37,6 +37,16 @@ port_held() {
     ! python3 -c 'import socket,sys; s=socket.socket(); s.bind(("0.0.0.0", int(sys.argv[1])))' \
         "$PORT" 2>/dev/null
 }
+# api METHOD PATH [BODY]: calls berthd; sets OUT (the body), RC (the HTTP status) and LAST_CMD.
+api() {
+    LAST_CMD="$1 $2 ${3:-}"
+    local -a data=()
+    [[ -n ${3:-} ]] && data=(-H 'Content-Type: application/json' --data "$3")
+    RC=$(curl -s -o "$T/.api" -w '%{http_code}' --max-time 60 --unix-socket "$SOCK" \
+        -X "$1" "${data[@]}" "http://berth$2" 2>"$T/.apierr") || RC=curl-failed
+    OUT=$(<"$T/.api")
+    ERR=$(<"$T/.apierr")
+}
 # check_all WHEN: everything that must hold while the project runs and berthd answers.
 check_all() {
     local when=$1
@@ -45,7 +55,10 @@ check_all() {
     wait_until 10 port_answers || fail "$when: the published port $PORT does not answer on 127.0.0.1"
     wait_until 10 client_reaches "$web_ip" || fail "$when: the client does not reach web ($web_ip)"
     port_held || fail "$when: port $PORT can be bound by another program"
-    expect_eq "$(ip -o link show type bridge | awk -F': ' '{print $2}')" "$bridge" "$when: bridges"
+    expect_eq "$(ip -o link show type bridge | awk -F': ' '{print $2}' | sort | tr '\n' ' ')" \
+        "$bridges" "$when: bridges"
+    wait_until 10 client_reaches 172.31.90.20 ||
+        fail "$when: the client does not reach web on the network connected by hand"
     b_ok inspect rst-web-1
     expect_eq "$(jq -r '.[0].NetworkSettings.Networks.rst_default.IPAddress' <<<"$OUT")" "$web_ip" \
         "$when: web's address in inspect"
@@ -59,8 +72,20 @@ for s in web client; do wait_until 20 state_is "$s" running || fail "$s is not r
 b_ok inspect rst-web-1
 web_ip=$(jq -r '.[0].NetworkSettings.Networks.rst_default.IPAddress' <<<"$OUT")
 expect_match "$web_ip" '^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$' "web's address"
-bridge=$(ip -o link show type bridge | awk -F': ' '{print $2}')
-expect_match "$bridge" '^[a-z0-9-]+$' "one bridge"
+api GET /v1/networks/rst_default
+bridge=$(jq -r '.Options["com.docker.network.bridge.name"] // empty' <<<"$OUT")
+expect_match "$bridge" '^[a-z0-9-]+$' "the project's bridge"
+api POST /v1/networks '{"Name":"extra","IPAM":{"Config":[{"Subnet":"172.31.90.0/24"}]}}'
+expect_eq "$RC" 201 "network create"
+for c in web client; do
+    addr=
+    [[ $c == web ]] && addr=172.31.90.20
+    api POST /v1/networks/extra/connect \
+        "{\"Container\":\"rst-$c-1\",\"EndpointConfig\":{\"IPAMConfig\":{\"IPv4Address\":\"$addr\"}}}"
+    expect_eq "$RC" 200 "connect $c to extra"
+done
+bridges=$(ip -o link show type bridge | awk -F': ' '{print $2}' | sort | tr '\n' ' ')
+expect_match "$bridges" '^[a-z0-9-]+ [a-z0-9-]+ $' "two bridges"
 before=$(table_json)
 expect_contains "$before" "dnat" "the table DNATs the published port"
 expect_contains "$before" "$PORT" "the table names the published port"
@@ -96,6 +121,11 @@ ip -o -4 addr show dev "$bridge" | grep -qF " $gw/" || fail "the bridge made aga
 
 t "down"
 b_ok down
+api GET /v1/networks/extra
+expect_eq "$RC" 200 "the network made by hand after down"
+expect_eq "$(jq -c '.Containers' <<<"$OUT")" "{}" "its containers after down"
+api DELETE /v1/networks/extra
+expect_eq "$RC" 204 "DELETE of the network made by hand"
 has_table && fail "table inet berth remains after down: $(nft list table inet berth)"
 expect_eq "$(ip -o link show type bridge)" "" "bridges after down"
 expect_eq "$(ip -o link show type veth)" "" "veth links after down"

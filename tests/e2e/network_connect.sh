@@ -79,6 +79,11 @@ b_ok inspect alpha-a-1
 expect_eq "$(jq -r '.[0].NetworkSettings.Networks.beta_back.IPAddress' <<<"$OUT")/24" "$addr" \
     "inspect shows the new network's address"
 
+t "up again keeps the connected network"
+b_ok up -d
+expect_lacks "$(progress)" "Recreate" "up after connect recreates nothing"
+expect_match "$(inner_addr a eth1)" '^172\.31\.88\.[0-9]+/24$' "a's eth1 after up again"
+
 t "connect twice"
 api POST /v1/networks/beta_back/connect '{"Container":"alpha-a-1"}'
 expect_match "$RC" '^4[0-9][0-9]$' "the second connect's status"
@@ -115,6 +120,18 @@ wait_until 10 reach a "$b_ip" || fail "a does not reach b after its restart"
 api POST /v1/networks/beta_back/disconnect '{"Container":"alpha-a-1"}'
 expect_eq "$RC" 200 "disconnect after the restart"
 has_link a eth1 && fail "eth1 remains after the second disconnect"
+
+t "connect a stopped container"
+use_project alpha
+b_ok stop a
+api POST /v1/networks/beta_back/connect '{"Container":"alpha-a-1"}'
+expect_eq "$RC" 200 "connect of a stopped container"
+b_ok start a
+wait_until 20 state_is a running || fail "a is not running after start"
+expect_match "$(inner_addr a eth1)" '^172\.31\.88\.[0-9]+/24$' "a's eth1 after start"
+wait_until 10 reach a "$b_ip" || fail "a does not reach b after it was connected while stopped"
+api POST /v1/networks/beta_back/disconnect '{"Container":"alpha-a-1"}'
+expect_eq "$RC" 200 "disconnect"
 
 t "connect errors"
 api POST /v1/networks/beta_back/connect '{"Container":"alpha-lone-1"}'

@@ -119,6 +119,21 @@ check_all "after the restart with no bridge"
 gw=$(berth exec -T client ip route show default 2>/dev/null | awk '{print $3}')
 ip -o -4 addr show dev "$bridge" | grep -qF " $gw/" || fail "the bridge made again lacks the gateway $gw"
 
+t "the published port taken by another program while berthd is down"
+crash_daemon
+python3 -c 'import socket,sys,time
+s=socket.socket(); s.bind(("0.0.0.0", int(sys.argv[1]))); s.listen()
+print("bound", flush=True); time.sleep(600)' "$PORT" >"$T/squat.out" 2>&1 &
+squatter=$!
+wait_until 10 file_has "$T/squat.out" bound || fail "the squatter did not bind port $PORT"
+start_daemon
+b_ok ps
+expect_contains "$OUT" "rst-web-1" "ps answers with the port taken"
+wait_until 10 file_has "$DAEMON_LOG" "port $PORT is already in use" ||
+    fail "berthd's log does not warn of the port it could not hold"
+kill "$squatter"
+wait "$squatter" 2>/dev/null || true
+
 t "down"
 b_ok down
 api GET /v1/networks/extra

@@ -15,6 +15,7 @@
 #include "project_state.hpp"
 #include "scheduler/container_args.hpp"
 #include "scheduler/project_graph.hpp"
+#include "stale_netns.hpp"
 #include "stop_report.hpp"
 
 namespace berth::daemon {
@@ -267,6 +268,7 @@ Result<PreparedUp> prepare_up(DaemonContext& ctx, const UpRequest& up) {
     if (!inputs) return inputs.error();
     auto actual = project_containers(ctx, project.name);
     if (!actual) return actual.error();
+    mark_stale_shared_netns(ctx, project, *actual);
     std::vector<scheduler::DesiredService> desired;
     for (const auto& [_, in] : *inputs) desired.push_back(in.desired);
     auto plan = scheduler::plan_up(project.name, *graph, desired, actual->actual, up.options);

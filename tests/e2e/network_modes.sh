@@ -136,6 +136,18 @@ wait_until 20 state_is db running || fail "db is not running after restart"
 expect_eq "$(inner_addr db eth0)" "$db_addr" "db's address after its restart"
 expect_eq "$(inner_addr side eth0)" "$db_addr" "side's address after db's restart"
 
+t "service:db after db is recreated"
+b_ok up -d --force-recreate db
+new_db_addr=$(inner_addr db eth0)
+expect_match "$new_db_addr" '^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$' "db's address after it was recreated"
+# side still holds the namespace of db's old container, which lost its eth0 with it: the next
+# up recreates side, as docker compose does (side's config names db's container).
+b_ok up -d
+expect_match "$(progress)" "Container modes-side-1 +Recreate" "up recreates side"
+expect_eq "$(inner_addr side eth0)" "$new_db_addr" "side's address after up"
+b_ok up -d
+expect_lacks "$(progress)" "Recreate" "a second up recreates nothing"
+
 t "down"
 b_ok down
 expect_match "$(progress)" "Network modes_lan +Removed" "down removes the lan network"

@@ -50,6 +50,21 @@ network::SubnetSpec planned(const network::Subnet& s, const network::SubnetSpec&
     return out;
 }
 
+// Makes and deletes at once a macvlan or ipvlan link on the network's parent, so a kernel without
+// the driver, or a parent that cannot carry one, fails the network's creation instead of every
+// container's that joins it later.
+Result<void> probe_parent(network::Netlink& host, const network::NetworkSpec& spec) {
+    const std::string probe = "bprobe" + new_container_id().substr(0, 9);
+    auto made = spec.driver == network::Driver::Macvlan
+                    ? host.add_macvlan(probe, spec.parent, spec.mode, -1, 0)
+                    : host.add_ipvlan(probe, spec.parent, spec.mode, -1, 0);
+    if (!made) {
+        return made.error().context(std::string("the ") + network::to_string(spec.driver) +
+                                    " driver cannot use parent " + spec.parent);
+    }
+    return host.delete_link(probe);
+}
+
 }  // namespace
 
 NetworkManager::NetworkManager(StateDb& db, NetworkManagerOptions options)
@@ -126,8 +141,11 @@ Result<NetworkRecord> NetworkManager::create_locked(const network::NetworkSpec& 
     if (auto r = network::check_driver(spec); !r) return r.error();
     auto host = network::Netlink::open();
     if (!host) return host.error();
-    if (spec.driver != network::Driver::Bridge && !host->exists(spec.parent)) {
-        return Error("parent link \"" + spec.parent + "\" does not exist");
+    if (spec.driver != network::Driver::Bridge) {
+        if (!host->exists(spec.parent)) {
+            return Error("parent link \"" + spec.parent + "\" does not exist");
+        }
+        if (auto r = probe_parent(*host, spec); !r) return r.error();
     }
     std::vector<network::Prefix> taken;
     for (const auto& n : *all) {
@@ -339,8 +357,12 @@ Result<void> NetworkManager::restore(const std::set<std::string>& live) {
     if (!nets) return nets.error();
     auto nl = network::Netlink::open();
     if (!nl) return nl.error();
+    std::vector<NetworkRecord> remade;
     for (const auto& n : *nets) {
-        if (!n.link.empty() && !nl->exists(n.link)) note(make_bridge(n));
+        if (n.link.empty() || nl->exists(n.link)) continue;
+        auto made = make_bridge(n);
+        note(made);
+        if (made) remade.push_back(n);
     }
     // Containers removed while berthd was down (or mid-removal) leave rows behind.
     std::set<std::string> gone;
@@ -355,6 +377,22 @@ Result<void> NetworkManager::restore(const std::set<std::string>& live) {
         }
     }
     for (const auto& id : gone) note(release_locked(id));
+    // Deleting a bridge leaves the host ends of its veth pairs behind, detached: the bridge made
+    // again takes them back, or its containers stay cut off.
+    for (const auto& n : remade) {
+        auto eps = db_.endpoints("", n.id);
+        if (!eps) {
+            errors.push_back(eps.error().message());
+            continue;
+        }
+        for (const auto& e : *eps) {
+            if (e.host_link.empty() || !nl->exists(e.host_link)) continue;
+            const std::string what = "network " + n.name + ": reattach " + e.host_link;
+            auto r = nl->set_master(e.host_link, n.link);
+            if (r) r = nl->set_up(e.host_link);
+            if (!r) errors.push_back(r.error().context(what).message());
+        }
+    }
     // A reboot empties the run root: containers that outlived it get their namespaces again,
     // with the addresses and interfaces they had.
     if (auto eps = db_.endpoints()) {

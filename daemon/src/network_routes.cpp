@@ -119,7 +119,7 @@ Result<NetworkRecord> network_of(DaemonContext& ctx, const std::string& ref) {
 
 int status_of(const Error& e) {
     const std::string& m = e.message();
-    if (m.ends_with("not found") || m.starts_with("No such container")) return 404;
+    if (m.ends_with("not found") || m.starts_with("no such container")) return 404;
     if (m.find("already exists") != std::string::npos ||
         m.find("active endpoints") != std::string::npos ||
         m.find("is ambiguous") != std::string::npos) {

@@ -1,5 +1,8 @@
 #include "project_networks.hpp"
 
+#include <map>
+#include <vector>
+
 #include "network_manager.hpp"
 #include "scheduler/container_args.hpp"
 #include "scheduler/network_specs.hpp"
@@ -74,6 +77,24 @@ Result<void> check_plan_ports(DaemonContext& ctx, const compose::Project& projec
     }
     if (wanted.empty()) return {};
     return ctx.networks->check_ports_free(wanted, own);
+}
+
+Result<void> check_plan_attachments(const compose::Project& project, const scheduler::Plan& plan) {
+    std::map<std::string, int> made;  // service -> containers the plan creates
+    for (const auto& s : plan.steps) {
+        if (s.action == scheduler::Action::Create || s.action == scheduler::Action::Recreate) {
+            ++made[s.service];
+        }
+    }
+    std::vector<scheduler::ServiceCount> services;
+    for (const auto& [name, n] : made) {
+        const compose::Node* node = project.service(name);
+        if (node && scheduler::needs_bridge_network(*node)) services.push_back({name, node, n});
+    }
+    if (services.empty()) return {};
+    auto specs = scheduler::network_specs(project);
+    if (!specs) return specs.error();
+    return scheduler::check_attachments(*specs, services);
 }
 
 }  // namespace berth::daemon

@@ -27,4 +27,9 @@ void remove_project_networks(DaemonContext& ctx, const std::string& project, Pro
 Result<void> check_plan_ports(DaemonContext& ctx, const compose::Project& project,
                               const scheduler::Plan& plan);
 
+// The static addresses and MAC addresses of the services the plan creates: one outside its
+// network's subnet, two containers with one address, or a bad MAC stop `up` before anything is
+// made, rather than after some containers are.
+Result<void> check_plan_attachments(const compose::Project& project, const scheduler::Plan& plan);
+
 }  // namespace berth::daemon

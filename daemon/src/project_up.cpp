@@ -15,6 +15,7 @@
 #include "project_state.hpp"
 #include "scheduler/container_args.hpp"
 #include "scheduler/project_graph.hpp"
+#include "stale_netns.hpp"
 #include "stop_report.hpp"
 
 namespace berth::daemon {
@@ -267,11 +268,13 @@ Result<PreparedUp> prepare_up(DaemonContext& ctx, const UpRequest& up) {
     if (!inputs) return inputs.error();
     auto actual = project_containers(ctx, project.name);
     if (!actual) return actual.error();
+    mark_stale_shared_netns(ctx, project, *actual);
     std::vector<scheduler::DesiredService> desired;
     for (const auto& [_, in] : *inputs) desired.push_back(in.desired);
     auto plan = scheduler::plan_up(project.name, *graph, desired, actual->actual, up.options);
     if (!plan) return plan.error();
     if (auto r = check_plan_ports(ctx, project, *plan); !r) return r.error();
+    if (auto r = check_plan_attachments(project, *plan); !r) return r.error();
     PreparedUp out{std::move(graph).value(), std::move(inputs).value(), std::move(actual).value(),
                    std::move(plan).value()};
     // by_id points into records, which the move above kept in place; rebuild it to be sure.

@@ -203,6 +203,14 @@ Result<void> Netlink::add_stacked(rtnl_link* link, const std::string& what, cons
     if (mtu > 0) rtnl_link_set_mtu(link, static_cast<unsigned>(mtu));
     // The kernel finds the parent in this socket's namespace and makes the link in netns_fd's.
     if (int err = rtnl_link_add(sock_, link, NLM_F_CREATE | NLM_F_EXCL); err < 0) {
+        // A kernel built without the driver answers EOPNOTSUPP, which alone reads as if the
+        // parent or the mode were at fault.
+        if (err == -NLE_OPNOTSUPP) {
+            const char* kind = rtnl_link_get_type(link);
+            const std::string k = kind ? kind : "this link type";
+            return Error(what + ": " + nl_geterror(err) + ": this kernel does not support " + k +
+                         " links (is its " + k + " module built and loaded?)");
+        }
         return nl_error(what, err);
     }
     return {};

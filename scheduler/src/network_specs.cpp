@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <charconv>
 #include <map>
+#include <set>
+
+#include "network/mac.hpp"
 
 #include "compose/ports.hpp"
 
@@ -130,12 +133,67 @@ Result<std::vector<Attachment>> service_attachments(const compose::Node& service
                              (family ? "6" : "4") + " address");
             }
         }
+        if (!a.mac_address.empty() && !network::parse_mac(a.mac_address)) {
+            return Error("network \"" + e.key + "\": invalid MAC address \"" + a.mac_address +
+                         "\" (six hex pairs, unicast, not all zero)");
+        }
         out.push_back(std::move(a));
     }
     std::stable_sort(out.begin(), out.end(), [](const Attachment& x, const Attachment& y) {
         return x.priority != y.priority ? x.priority > y.priority : x.network < y.network;
     });
     return out;
+}
+
+namespace {
+
+// The static address `wanted` on `spec`, checked against its first ipam.config subnet of that
+// family, as the endpoint will take it; `taken` collects the addresses the check has seen.
+Result<void> check_static_address(const network::NetworkSpec& spec, const std::string& wanted,
+                                  std::set<network::Address>& taken) {
+    auto a = network::parse_address(wanted);
+    if (!a) return {};  // service_attachments has refused it already
+    for (const auto& sub : spec.subnets) {
+        auto p = network::parse_prefix(sub.subnet);
+        if (!p || p->base.v6 != a->v6) continue;
+        auto plan = network::plan_subnet(sub);
+        if (!plan) return plan.error();
+        if (auto ok = network::check_static(*plan, *a, taken); !ok) return ok.error();
+        taken.insert(*a);
+        return {};
+    }
+    return {};
+}
+
+}  // namespace
+
+Result<void> check_attachments(const std::vector<network::NetworkSpec>& specs,
+                               const std::vector<ServiceCount>& services) {
+    std::map<std::string, std::set<network::Address>> taken;  // network key -> static addresses
+    for (const auto& s : services) {
+        if (!s.service || s.containers < 1) continue;
+        const std::string who = "service \"" + s.name + "\"";
+        auto attachments = service_attachments(*s.service);
+        if (!attachments) return attachments.error().context(who);
+        for (const auto& a : *attachments) {
+            auto spec =
+                std::find_if(specs.begin(), specs.end(),
+                             [&](const network::NetworkSpec& n) { return n.key == a.network; });
+            if (spec == specs.end()) {
+                return Error(who + ": network \"" + a.network + "\" is not declared");
+            }
+            for (const auto& wanted : {a.ipv4_address, a.ipv6_address}) {
+                if (wanted.empty()) continue;
+                // Each container of the service would ask for the same address.
+                for (int i = 0; i < s.containers; ++i) {
+                    if (auto r = check_static_address(*spec, wanted, taken[a.network]); !r) {
+                        return r.error().context(who + ": network \"" + a.network + "\"");
+                    }
+                }
+            }
+        }
+    }
+    return {};
 }
 
 namespace {

@@ -171,6 +171,51 @@ TEST(ServicePorts, BadPortsAreNamed) {
     auto r = scheduler::service_ports(service);
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().message(), "ports: published \"70000\" is not a port (1 to 65535)");
+
+// check_attachments on a project whose network `lan` has 10.9.0.0/24 (gateway 10.9.0.1).
+std::string attachment_errors(const std::string& services,
+                              std::vector<std::pair<std::string, int>> counts) {
+    auto p = test_support::load_project("name: demo\nservices:\n" + services +
+                                        "networks:\n  lan:\n    ipam:\n      config:\n"
+                                        "        - subnet: 10.9.0.0/24\n  pool: {}\n");
+    auto specs = scheduler::network_specs(p);
+    if (!specs) return "specs: " + specs.error().message();
+    std::vector<scheduler::ServiceCount> in;
+    for (const auto& [name, n] : counts) in.push_back({name, p.service(name), n});
+    auto r = scheduler::check_attachments(*specs, in);
+    return r ? std::string() : r.error().message();
+}
+
+TEST(CheckAttachments, StaticAddressesAndMacs) {
+    const std::string one =
+        "  one:\n    image: busybox\n    networks:\n      lan:\n"
+        "        ipv4_address: 10.9.0.5\n";
+    const std::string two =
+        "  two:\n    image: busybox\n    networks:\n      lan:\n"
+        "        ipv4_address: ";
+    EXPECT_EQ(attachment_errors(one + two + "10.9.0.6\n", {{"one", 1}, {"two", 1}}), "");
+    EXPECT_EQ(attachment_errors(one + two + "10.9.0.5\n", {{"one", 1}, {"two", 1}}),
+              "service \"two\": network \"lan\": address 10.9.0.5 is already in use");
+    // Two containers of one service would both ask for its address.
+    EXPECT_EQ(attachment_errors(one, {{"one", 2}}),
+              "service \"one\": network \"lan\": address 10.9.0.5 is already in use");
+    // A service the plan does not make is not checked.
+    EXPECT_EQ(attachment_errors(one + two + "10.9.0.5\n", {{"two", 1}}), "");
+    EXPECT_EQ(attachment_errors(two + "10.8.0.5\n", {{"two", 1}}),
+              "service \"two\": network \"lan\": address 10.8.0.5 is not in subnet 10.9.0.0/24");
+    EXPECT_EQ(attachment_errors(two + "10.9.0.1\n", {{"two", 1}}),
+              "service \"two\": network \"lan\": address 10.9.0.1 is reserved (the gateway or "
+              "an aux address)");
+    // A network without ipam.config gets its subnet when made: nothing to check against yet.
+    EXPECT_EQ(attachment_errors("  three:\n    image: busybox\n    networks:\n      pool:\n"
+                                "        ipv4_address: 10.7.0.5\n",
+                                {{"three", 1}}),
+              "");
+    EXPECT_EQ(attachment_errors("  four:\n    image: busybox\n    networks:\n      lan:\n"
+                                "        mac_address: 01:00:5e:00:00:01\n",
+                                {{"four", 1}}),
+              "service \"four\": network \"lan\": invalid MAC address \"01:00:5e:00:00:01\" "
+              "(six hex pairs, unicast, not all zero)");
 }
 
 }  // namespace

@@ -31,6 +31,21 @@ struct Attachment {
 // none, container:X or service:X.
 Result<std::vector<Attachment>> service_attachments(const compose::Node& service);
 
+// A service and how many containers of it are about to be made.
+struct ServiceCount {
+    std::string name;
+    const compose::Node* service = nullptr;
+    int containers = 1;
+};
+
+// What attaching those containers would refuse, found before anything is made: an attachment's
+// own errors, a network the project does not declare, a static address that the network's
+// ipam.config subnet cannot give (outside it, its gateway, reserved), and one static address for
+// two containers. Networks without ipam.config get their subnet when made, so their static
+// addresses are checked then.
+Result<void> check_attachments(const std::vector<network::NetworkSpec>& specs,
+                               const std::vector<ServiceCount>& services);
+
 // One published port of `ports` (the normalized long syntax): a host port, a host range to take
 // the first free port of, or none (0, 0: a random port).
 struct PublishedPort {

@@ -171,6 +171,7 @@ TEST(ServicePorts, BadPortsAreNamed) {
     auto r = scheduler::service_ports(service);
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().message(), "ports: published \"70000\" is not a port (1 to 65535)");
+}
 
 // check_attachments on a project whose network `lan` has 10.9.0.0/24 (gateway 10.9.0.1).
 std::string attachment_errors(const std::string& services,

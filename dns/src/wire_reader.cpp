@@ -56,6 +56,10 @@ bool read_name(Reader& r, Name& out, const char*& reason) {
                     return false;
                 }
                 std::size_t target = (std::size_t{b & 0x3fu} << 8) | msg[p + 1];
+                if (target < kHeaderSize) {
+                    reason = "compression pointer into the header";
+                    return false;
+                }
                 if (target >= run_start) {
                     reason = "compression pointer does not point backwards";
                     return false;

@@ -41,6 +41,12 @@ void exercise(const Bytes& packet, Stats& stats) {
     stats.slowest = std::max(stats.slowest, took);
     ASSERT_LT(took, kPerPacketBound) << "packet of " << packet.size() << " bytes";
 
+    // The same bytes as an upstream reply: the forwarder reads those from the network too.
+    (void)min_ttl(packet);
+    (void)reply_matches(packet, 1, p.query.question);
+    Bytes copy = packet;
+    ASSERT_LE(truncate_reply(copy, kUdpPlainLimit), copy.size());
+
     std::array<std::uint8_t, 1232> buf{};
     switch (p.status) {
         case ParseStatus::Drop:

@@ -39,7 +39,7 @@ std::size_t response_limit(const Query& query, Transport transport) {
 }
 
 ResponseBuilder::ResponseBuilder(std::span<std::uint8_t> buffer, std::size_t limit)
-    : buf_(buffer), limit_(std::min({limit, buffer.size(), kTcpLimit})) {}
+    : buf_(buffer), capacity_(std::min({limit, buffer.size(), kTcpLimit})) {}
 
 bool ResponseBuilder::start(const Query& query, Rcode rcode, ResponseFlags flags) {
     edns_ = query.edns;
@@ -48,16 +48,17 @@ bool ResponseBuilder::start(const Query& query, Rcode rcode, ResponseFlags flags
     suffix_count_ = 0;
     truncated_ = false;
     started_ = false;
-    rcode_ = static_cast<std::uint16_t>(rcode);
+    set_rcode(rcode);
     // The OPT record is written last but its room is kept from the start, so answers can never
     // crowd it out.
+    limit_ = capacity_;
     if (edns_.present) {
         if (limit_ < kOptSize) return false;
         limit_ -= kOptSize;
     }
     if (limit_ < kHeaderSize) return false;
     store16(buf_, 0, query.header.id);
-    store16(buf_, 2, response_flags(query.header, rcode, flags));
+    store16(buf_, 2, response_flags(query.header, static_cast<Rcode>(rcode_), flags));
     pos_ = kHeaderSize;
     const Question& q = query.question;
     if (!write_name(q.name) || !put16(q.qtype) || !put16(q.qclass)) return false;
@@ -69,6 +70,9 @@ bool ResponseBuilder::start(const Query& query, Rcode rcode, ResponseFlags flags
 
 void ResponseBuilder::set_rcode(Rcode rcode) {
     rcode_ = static_cast<std::uint16_t>(rcode);
+    // An extended rcode cannot be said without an OPT record; its low bits alone would mean
+    // something else (BADVERS would read as NOERROR).
+    if (rcode_ > 0x0f && !edns_.present) rcode_ = static_cast<std::uint16_t>(Rcode::FormErr);
 }
 
 bool ResponseBuilder::add_a(const Name& owner, std::uint32_t ttl,

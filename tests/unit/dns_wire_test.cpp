@@ -492,6 +492,37 @@ TEST(DnsWireBuild, BadVersCarriesItsUpperBitsInOpt) {
     EXPECT_EQ(d.records[0].ttl >> 24, 1u) << "upper 8 bits in the OPT TTL";
 }
 
+TEST(DnsWireBuild, BadVersWithoutEdnsBecomesFormErr) {
+    Query q = query_of(make_query("web", 1));
+    std::array<std::uint8_t, 512> buf{};
+    ResponseBuilder rb(buf, 512);
+    ASSERT_TRUE(rb.start(q, Rcode::BadVers));
+    Decoded d = decode(Bytes(buf.begin(), buf.begin() + static_cast<long>(rb.finish())));
+    EXPECT_EQ(d.flags & 0x0f, 1u);
+    EXPECT_EQ(d.ar, 0u);
+}
+
+TEST(DnsWireBuild, BuilderCanBeReusedForTheNextReply) {
+    Query with_edns = query_of(make_query("web", 1, 1, OptSpec{1232}));
+    Query plain = query_of(make_query("db", 1, 2));
+    std::array<std::uint8_t, 1232> buf{};
+    ResponseBuilder rb(buf, 1232);
+    for (int round = 0; round < 3; ++round) {
+        ASSERT_TRUE(rb.start(with_edns, Rcode::NoError));
+        int fitted = 0;
+        for (int i = 0; i < 100; ++i) fitted += rb.add_a(with_edns.question.name, 0, {1, 2, 3, 4});
+        EXPECT_EQ(fitted, 75) << "the OPT room is kept once, not once per start";
+        EXPECT_LE(rb.finish(), 1232u);
+        ASSERT_TRUE(rb.start(plain, Rcode::NXDomain));
+        Decoded d = decode(Bytes(buf.begin(), buf.begin() + static_cast<long>(rb.finish())));
+        ASSERT_TRUE(d.ok);
+        EXPECT_EQ(d.id, 2u);
+        EXPECT_EQ(d.flags & 0x020f, 3u) << "NXDOMAIN, TC cleared";
+        EXPECT_EQ(d.an + d.ar, 0u);
+        EXPECT_EQ(d.qname, "db.");
+    }
+}
+
 TEST(DnsWireBuild, ResponseLimits) {
     EXPECT_EQ(response_limit(query_of(make_query("a", 1)), Transport::Udp), 512u);
     EXPECT_EQ(response_limit(query_of(make_query("a", 1)), Transport::Tcp), 65535u);

@@ -199,7 +199,9 @@ class ResponseBuilder {
     ResponseBuilder(std::span<std::uint8_t> buffer, std::size_t limit);
 
     // Starts the reply to `query`: id, opcode, RD and CD copied; QR set. False if even the header,
-    // question and OPT record do not fit (the buffer is too small to be useful).
+    // question and OPT record do not fit (the buffer is too small to be useful). A builder may be
+    // started again for another reply. Rcodes above 15 (BADVERS) need the query to have had EDNS0;
+    // without it they become FORMERR.
     bool start(const Query& query, Rcode rcode, ResponseFlags flags = {});
 
     bool add_a(const Name& owner, std::uint32_t ttl, const std::array<std::uint8_t, 4>& address);
@@ -232,6 +234,7 @@ class ResponseBuilder {
     void truncate();
 
     std::span<std::uint8_t> buf_;
+    std::size_t capacity_ = 0;
     std::size_t limit_ = 0;  // for the header, question and answers: the OPT record's room is kept
     std::size_t pos_ = 0;
     std::size_t question_end_ = 0;

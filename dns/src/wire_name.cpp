@@ -45,6 +45,27 @@ std::optional<std::uint8_t> parse_octet(std::string_view s) {
     return static_cast<std::uint8_t>(v);
 }
 
+// The character of the escape starting at text[i] ('\\'), `\X` or `\DDD` (RFC 1035 5.1); i is
+// left on its last character.
+std::optional<char> unescape(std::string_view text, std::size_t& i) {
+    if (i + 1 >= text.size()) return std::nullopt;
+    char e = text[i + 1];
+    if (e < '0' || e > '9') {
+        i += 1;
+        return e;
+    }
+    if (i + 3 >= text.size()) return std::nullopt;
+    unsigned value = 0;
+    for (std::size_t k = 1; k <= 3; ++k) {
+        char d = text[i + k];
+        if (d < '0' || d > '9') return std::nullopt;
+        value = value * 10 + static_cast<unsigned>(d - '0');
+    }
+    if (value > 255) return std::nullopt;
+    i += 3;
+    return static_cast<char>(value);
+}
+
 }  // namespace
 
 std::string_view Name::label(std::size_t i) const {
@@ -111,23 +132,9 @@ Result<Name> parse_name(std::string_view text) {
             continue;
         }
         if (c == '\\') {
-            if (i + 1 >= text.size()) return fail("dangling escape");
-            char e = text[i + 1];
-            if (e >= '0' && e <= '9') {
-                if (i + 3 >= text.size()) return fail("short \\DDD escape");
-                unsigned value = 0;
-                for (std::size_t k = 1; k <= 3; ++k) {
-                    char d = text[i + k];
-                    if (d < '0' || d > '9') return fail("bad \\DDD escape");
-                    value = value * 10 + static_cast<unsigned>(d - '0');
-                }
-                if (value > 255) return fail("bad \\DDD escape");
-                c = static_cast<char>(value);
-                i += 3;
-            } else {
-                c = e;
-                i += 1;
-            }
+            auto unescaped = unescape(text, i);
+            if (!unescaped) return fail("bad escape");
+            c = *unescaped;
         }
         if (len > kMaxLabel) return fail("label longer than 63 bytes");
         label[len++] = c;

@@ -210,9 +210,11 @@ class ResponseBuilder {
     bool add_address(const Name& owner, std::uint32_t ttl, const IpAddress& address);
     bool add_ptr(const Name& owner, std::uint32_t ttl, const Name& target);
     bool add_cname(const Name& owner, std::uint32_t ttl, const Name& target);
+    // Changes the rcode after start(), e.g. to SERVFAIL when a lookup fails half-way.
     void set_rcode(Rcode rcode);
 
-    // Appends the OPT record and returns the message's size in bytes.
+    // Writes the counts, TC and rcode into the header, appends the OPT record when the query had
+    // one, and returns the message's size in bytes: 0 if start() failed or finish() already ran.
     std::size_t finish();
 
     bool truncated() const { return truncated_; }

@@ -85,6 +85,11 @@ QueryParse parse_query(std::span<const std::uint8_t> packet) {
     return p;
 }
 
+std::optional<Header> read_header(std::span<const std::uint8_t> message) {
+    if (message.size() < kHeaderSize) return std::nullopt;
+    return detail::read_header(message);
+}
+
 std::optional<std::uint16_t> read_id(std::span<const std::uint8_t> message) {
     if (message.size() < kHeaderSize) return std::nullopt;
     return static_cast<std::uint16_t>((message[0] << 8) | message[1]);

@@ -652,6 +652,22 @@ TEST(DnsWireForward, IdRewriteAndRestore) {
     EXPECT_FALSE(write_id(small, 1));
 }
 
+TEST(DnsWireForward, HeaderOfAnUpstreamReply) {
+    Bytes reply = upstream_reply(0x5150, "example.com", 1, {60});
+    reply[3] = (reply[3] & 0xf0) | 2;  // SERVFAIL
+    auto h = read_header(reply);
+    ASSERT_TRUE(h);
+    EXPECT_EQ(h->id, 0x5150);
+    EXPECT_TRUE(h->qr());
+    EXPECT_TRUE(h->rd());
+    EXPECT_TRUE(h->ra());
+    EXPECT_FALSE(h->tc());
+    EXPECT_EQ(h->rcode(), 2);
+    EXPECT_EQ(h->qdcount, 1);
+    EXPECT_EQ(h->ancount, 1);
+    EXPECT_FALSE(read_header(Bytes(11)));
+}
+
 TEST(DnsWireForward, ReplyMatchesQuestionCaseInsensitively) {
     Query q = query_of(make_query("Example.COM", 1, 0x2222));
     EXPECT_TRUE(reply_matches(upstream_reply(0x9999, "example.com", 1, {60}), 0x9999, q.question));

@@ -256,6 +256,9 @@ std::size_t build_header_only(const Header& query_header, Rcode rcode, std::span
 
 // ---- forwarding ---------------------------------------------------------------------------
 
+// The header of any message (nullopt under 12 bytes): a forwarder reads an upstream's rcode
+// to decide whether to try the next server (SERVFAIL, REFUSED).
+std::optional<Header> read_header(std::span<const std::uint8_t> message);
 std::optional<std::uint16_t> read_id(std::span<const std::uint8_t> message);
 // Forwarders send upstream under a fresh id and put the client's back on the reply.
 bool write_id(std::span<std::uint8_t> message, std::uint16_t id);

@@ -1,0 +1,143 @@
+# A published port that is taken stops `up` before anything is made, and leaves nothing behind:
+# no container, no network, no link, no firewall table. Taken by another program (on 0.0.0.0 or
+# 127.0.0.1, tcp or udp), or asked for twice in one project.
+source "$(dirname "$0")/lib.bash"
+source "$(dirname "$0")/net_helpers.bash"
+
+# expect_nothing_left WHAT: no container, no network known to berthd, no link but lo, no nft table
+# of berth's, no container folder.
+expect_nothing_left() {
+    ps_json -a
+    expect_eq "$(ps_count)" 0 "$1: containers (ps -a)"
+    expect_eq "$(n_containers)" 0 "$1: container folders"
+    api GET /v1/networks
+    expect_eq "$RC" 200 "$1: GET /v1/networks status"
+    expect_eq "$(jq -c . <<<"$OUT")" "[]" "$1: GET /v1/networks"
+    local links
+    links=$(ip -j link | jq -r '.[].ifname | select(. != "lo")')
+    expect_eq "$links" "" "$1: links besides lo (ip -j link)"
+    local tables
+    tables=$(nft list tables)
+    expect_lacks "$tables" berth "$1: nft tables"
+    local port
+    for port in 18199 18300; do
+        port_free tcp "$port" || fail "$1: tcp port $port is still taken"
+    done
+}
+
+# port_free PROTO PORT: nothing holds PORT on 0.0.0.0 (a bind there succeeds). Bound sockets that
+# do not listen, as berthd's reservations, do not show in ss; a bind finds them.
+port_free() {
+    /usr/bin/python3 -c 'import socket, sys
+s = socket.socket(type=socket.SOCK_STREAM if sys.argv[1] == "tcp" else socket.SOCK_DGRAM)
+s.bind(("0.0.0.0", int(sys.argv[2])))' "$1" "$2" 2>/dev/null
+}
+
+# taker PROTO ADDR PORT: another program holding ADDR:PORT (listening, for tcp) in the
+# background; waits until it says so. (Polling with port_free instead would race with it.)
+taker() {
+    /usr/bin/python3 -c 'import socket, sys, time
+tcp = sys.argv[1] == "tcp"
+s = socket.socket(type=socket.SOCK_STREAM if tcp else socket.SOCK_DGRAM)
+s.bind((sys.argv[2], int(sys.argv[3])))
+if tcp:
+    s.listen()
+print("ready", flush=True)
+time.sleep(600)' "$@" >"$T/taker.out" 2>&1 &
+    NET_PIDS+=($!)
+    wait_until 10 file_has "$T/taker.out" ready || fail "the port taker on $*: $(cat "$T/taker.out")"
+}
+untake() {
+    local pid=${NET_PIDS[-1]}
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    unset 'NET_PIDS[-1]'
+}
+
+project pc <<'YAML'
+services:
+  web:
+    image: busybox:latest
+    init: true
+    networks: [front, back]
+    command: ["sleep", "1000"]
+    ports: ["18199:80", "18200:80"]
+  db:
+    image: busybox:latest
+    init: true
+    networks: [back]
+    command: ["sleep", "1000"]
+    ports: ["18300:5432"]
+networks:
+  front: {}
+  back:
+    internal: true
+YAML
+
+t "a tcp port taken on 0.0.0.0"
+taker tcp 0.0.0.0 18200
+b up -d
+expect_fail
+expect_contains "$(progress)" "port 18200 is already in use" "up's message"
+expect_lacks "$(progress)" "Created" "up's progress (nothing created)"
+expect_nothing_left "after the refused up"
+untake
+
+t "a tcp port taken on 127.0.0.1"
+taker tcp 127.0.0.1 18200
+b up -d
+expect_fail
+expect_contains "$(progress)" "port 18200 is already in use" "up's message"
+expect_nothing_left "after the refused up"
+untake
+
+t "a udp port taken"
+project pcu <<'YAML'
+services:
+  dns:
+    image: busybox:latest
+    init: true
+    command: ["sleep", "1000"]
+    ports: ["18201:53/udp"]
+YAML
+taker udp 0.0.0.0 18201
+b up -d
+expect_fail
+expect_contains "$(progress)" "port 18201 is already in use" "up's message"
+expect_nothing_left "after the refused up"
+untake
+
+t "the same host port twice in one project"
+project pc2 <<'YAML'
+services:
+  one:
+    image: busybox:latest
+    init: true
+    command: ["sleep", "1000"]
+    ports: ["18202:80"]
+  two:
+    image: busybox:latest
+    init: true
+    networks: [other]
+    command: ["sleep", "1000"]
+    ports: ["18202:81"]
+networks:
+  other: {}
+YAML
+b up -d
+expect_fail
+expect_contains "$(progress)" "18202" "up's message names the port"
+expect_lacks "$(progress)" "Created" "up's progress (nothing created)"
+expect_nothing_left "after the refused up"
+
+t "with the port free again, up works and down cleans up"
+use_project pc
+b_ok up -d
+ps_json
+expect_eq "$(ps_count)" 2 "running containers"
+port_free tcp 18200 && fail "berthd does not hold 18200 while web exists"
+b_ok down
+expect_nothing_left "after down"
+port_free tcp 18200 || fail "18200 is still taken after down"
+
+finish

@@ -173,6 +173,15 @@ for port in 18080 18100 18101 "$random"; do
     expect_eq "$SENT" "${want[$port]}" "the other host -> $HOST_ADDR:$port"
 done
 
+t "containers reach a published port through the host's addresses, p itself too (hairpin)"
+gw_front=$(ctr_json nb-p-1; jq -r '.NetworkSettings.Networks.nb_front.Gateway // empty' <<<"$CJSON")
+for s in b p; do
+    for addr in "$HOST_ADDR" "$gw_front"; do
+        tcp_from "$s" "$addr" 18080
+        expect_eq "$OUT" p-7000 "$s -> $addr:18080"
+    done
+done
+
 t "host_ip 127.0.0.1: only on 127.0.0.1"
 send tcp 127.0.0.1 18090
 expect_eq "$SENT" p-7000 "127.0.0.1:18090"

@@ -130,6 +130,65 @@ expect_contains "$(progress)" "18202" "up's message names the port"
 expect_lacks "$(progress)" "Created" "up's progress (nothing created)"
 expect_nothing_left "after the refused up"
 
+t "a port another project publishes"
+project first <<'YAML'
+services:
+  web:
+    image: busybox:latest
+    init: true
+    command: ["sleep", "1000"]
+    ports: ["18500:80", "18501-18502:81-82/udp"]
+YAML
+b_ok up -d
+first_id=$(container_id web)
+snapshot_links=$(ip -j link | jq -c '[.[].ifname] | sort')
+project second <<'YAML'
+services:
+  web:
+    image: busybox:latest
+    init: true
+    networks: [mine]
+    command: ["sleep", "1000"]
+    ports: ["18503:80", "18502:80/udp"]
+networks:
+  mine: {}
+YAML
+b up -d
+expect_fail
+expect_contains "$(progress)" "port 18502 is already in use" "up's message"
+b_ok ps -a --format json
+expect_eq "$OUT" "" "second's containers"
+api GET /v1/networks
+expect_eq "$(jq -c '[.[].Name]' <<<"$OUT")" '["first_default"]' "networks (first's only)"
+expect_eq "$(ip -j link | jq -c '[.[].ifname] | sort')" "$snapshot_links" "links (first's only)"
+port_free tcp 18503 || fail "second's other port 18503 is held"
+
+t "a new service of a running project asking for a taken port"
+use_project first
+cat >>"$PROJECT_DIR/compose.yaml" <<'YAML'
+  extra:
+    image: busybox:latest
+    init: true
+    networks: [side]
+    command: ["sleep", "1000"]
+    ports: ["18501:53/udp"]
+networks:
+  default: {}
+  side: {}
+YAML
+b up -d
+expect_fail
+expect_contains "$(progress)" "port 18501 is already in use" "up's message"
+ps_json -a
+expect_eq "$(ps_count)" 1 "first's containers (web only)"
+expect_eq "$(ps_field web ID)" "$first_id" "web is the same container"
+expect_eq "$(ps_field web State)" running "web still runs"
+api GET /v1/networks
+expect_eq "$(jq -c '[.[].Name]' <<<"$OUT")" '["first_default"]' "networks (no first_side)"
+expect_eq "$(ip -j link | jq -c '[.[].ifname] | sort')" "$snapshot_links" "links (nothing new)"
+b_ok down
+expect_nothing_left "after first's down"
+
 t "with the port free again, up works and down cleans up"
 use_project pc
 b_ok up -d

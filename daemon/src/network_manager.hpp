@@ -14,6 +14,7 @@
 
 #include "common/result.hpp"
 #include "daemon/state.hpp"
+#include "network/firewall.hpp"
 #include "network/ipam.hpp"
 #include "network/port_reservation.hpp"
 #include "network/spec.hpp"
@@ -90,6 +91,9 @@ class NetworkManager {
     std::mutex mu_;
     // The bound sockets that hold each container's published ports.
     std::map<std::string, std::vector<network::PortReservation>> held_;
+    // The port mappings of the rules last applied: a udp mapping that changes takes its
+    // conntrack entries with it. Empty at start, so restore() clears every published udp port.
+    std::vector<network::PortMapping> applied_ports_;
 };
 
 // The planned subnets of a network (its `ipam` column), and the last address handed out in each.

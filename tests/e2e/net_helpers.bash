@@ -71,8 +71,8 @@ serve() {
 # peers NAME: the addresses listener NAME saw, one a line.
 peers() { sed -n 's/^peer //p' "$T/$1.log"; }
 
-# send [oh|ns NETNS] PROTO HOST PORT: sends to a netpeer listener (from the host, the other host,
-# or a namespace file); sets SENT (the answer) and SENT_RC.
+# send [oh|ns NETNS] PROTO HOST PORT [SOURCE_PORT]: sends to a netpeer listener (from the host,
+# the other host, or a namespace file); sets SENT (the answer) and SENT_RC.
 send() {
     local -a enter=()
     case $1 in
@@ -80,7 +80,8 @@ send() {
     ns) enter=(nsenter --net="$2" --); shift 2 ;;
     esac
     SENT_RC=0
-    SENT=$(timeout 10 "${enter[@]}" "$NETPEER" "$NETPEER_PY" send "$1" "$2" "$3" 3 2>&1) || SENT_RC=$?
+    SENT=$(timeout 10 "${enter[@]}" "$NETPEER" "$NETPEER_PY" send "$1" "$2" "$3" 3 ${4:-} 2>&1) ||
+        SENT_RC=$?
 }
 
 # ctr_json NAME: `berth inspect NAME`'s first object in CJSON.

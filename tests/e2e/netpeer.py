@@ -4,9 +4,10 @@
   netpeer.py serve tcp|udp PORT NAME   binds 0.0.0.0:PORT, prints "listening", then for each
                                        connection (tcp) or datagram (udp) prints "peer ADDR" and
                                        answers "NAME"; runs until killed.
-  netpeer.py send tcp|udp HOST PORT SECONDS
+  netpeer.py send tcp|udp HOST PORT SECONDS [SOURCE_PORT]
                                        sends "ping", prints the answer; exits 1 when none came
-                                       within SECONDS.
+                                       within SECONDS. A fixed SOURCE_PORT keeps a udp flow the
+                                       same flow for conntrack from one call to the next.
 
 The busybox applets at hand have no UDP and no way to print a TCP peer's address, and the
 masquerade test needs exactly that: what the other side sees as the source.
@@ -37,10 +38,12 @@ def serve(proto, port, name):
             s.sendto(answer, peer)
 
 
-def send(proto, host, port, seconds):
+def send(proto, host, port, seconds, source_port=0):
     kind = socket.SOCK_STREAM if proto == "tcp" else socket.SOCK_DGRAM
     s = socket.socket(socket.AF_INET, kind)
     s.settimeout(seconds)
+    if source_port:
+        s.bind(("0.0.0.0", source_port))
     try:
         s.connect((host, port))
         s.sendall(b"ping\n")
@@ -59,8 +62,9 @@ def main(argv):
     if len(argv) == 5 and argv[1] == "serve" and argv[2] in ("tcp", "udp"):
         serve(argv[2], int(argv[3]), argv[4])
         return 0
-    if len(argv) == 6 and argv[1] == "send" and argv[2] in ("tcp", "udp"):
-        return send(argv[2], argv[3], int(argv[4]), float(argv[5]))
+    if len(argv) in (6, 7) and argv[1] == "send" and argv[2] in ("tcp", "udp"):
+        source_port = int(argv[6]) if len(argv) == 7 else 0
+        return send(argv[2], argv[3], int(argv[4]), float(argv[5]), source_port)
     print(__doc__, file=sys.stderr)
     return 2
 

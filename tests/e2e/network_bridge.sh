@@ -197,6 +197,21 @@ send oh udp "$HOST_ADDR" 18081
 expect_eq "$SENT" udp-p "udp from the other host -> $HOST_ADDR:18081"
 expect_contains "$(peers udp-p)" "$OH_ADDR" "the udp sources p saw"
 
+t "a udp flow follows its port to the container that replaces p"
+# One source port throughout: for conntrack these datagrams are one flow, which keeps the NAT
+# decision of its first packet unless berth forgets it when the port's container changes.
+send oh udp "$HOST_ADDR" 18081 40000
+expect_eq "$SENT" udp-p "the flow's first datagram"
+ip_p_old=$(ctr_ip nb-p-1 nb_front)
+sed -i 's/^  p:$/  p:\n    labels: {generation: "2"}/' "$PROJECT_DIR/compose.yaml"
+b_ok up -d p
+expect_match "$(progress)" "Container nb-p-1 +Recreated" "p is recreated"
+ip_p_new=$(ctr_ip nb-p-1 nb_front)
+expect_ne "$ip_p_new" "$ip_p_old" "p's new address"
+serve udp-p2 "$(ctr_sandbox nb-p-1)" udp 7001
+send oh udp "$HOST_ADDR" 18081 40000
+expect_eq "$SENT" udp-p2 "the same flow's next datagram reaches the new p"
+
 t "down"
 b_ok down
 expect_match "$(progress)" "Network nb_front +Removed" "down removes front"

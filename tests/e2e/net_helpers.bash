@@ -62,6 +62,7 @@ serve() {
     local name=$1 ns=$2 proto=$3 port=$4
     local -a enter=()
     [[ -n $ns ]] && enter=(nsenter --net="$ns" --)
+    rm -f "$T/$name.log"  # a name used before must not answer for this listener
     "${enter[@]}" "$NETPEER" "$NETPEER_PY" serve "$proto" "$port" "$name" >"$T/$name.log" 2>&1 &
     NET_PIDS+=($!)
     wait_until 10 file_has "$T/$name.log" listening ||

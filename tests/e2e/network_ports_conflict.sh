@@ -1,6 +1,8 @@
 # A published port that is taken stops `up` before anything is made, and leaves nothing behind:
 # no container, no network, no link, no firewall table. Taken by another program (on 0.0.0.0 or
-# 127.0.0.1, tcp or udp), or asked for twice in one project.
+# 127.0.0.1, tcp or udp), or asked for twice in one project. Static addresses and subnets that
+# cannot work (one address twice, outside its subnet, overlapping subnets) are refused the same
+# way.
 source "$(dirname "$0")/lib.bash"
 source "$(dirname "$0")/net_helpers.bash"
 
@@ -36,6 +38,9 @@ s.bind(("0.0.0.0", int(sys.argv[2])))' "$1" "$2" 2>/dev/null
 # taker PROTO ADDR PORT: another program holding ADDR:PORT (listening, for tcp) in the
 # background; waits until it says so. (Polling with port_free instead would race with it.)
 taker() {
+    # Gone first: the background job truncates the file only once it runs, and the last taker's
+    # "ready" must not be taken for this one's.
+    rm -f "$T/taker.out"
     /usr/bin/python3 -c 'import socket, sys, time
 tcp = sys.argv[1] == "tcp"
 s = socket.socket(type=socket.SOCK_STREAM if tcp else socket.SOCK_DGRAM)
@@ -188,6 +193,59 @@ expect_eq "$(jq -c '[.[].Name]' <<<"$OUT")" '["first_default"]' "networks (no fi
 expect_eq "$(ip -j link | jq -c '[.[].ifname] | sort')" "$snapshot_links" "links (nothing new)"
 b_ok down
 expect_nothing_left "after first's down"
+
+# bad_project NAME EXPECTED: up of the compose file on stdin fails with EXPECTED, leaving nothing.
+bad_project() {
+    project "$1"
+    b up -d
+    expect_fail
+    expect_contains "$(progress)" "$2" "up's message"
+    expect_lacks "$(progress)" "Created" "up's progress (nothing created)"
+    expect_nothing_left "after the refused up of $1"
+}
+
+t "one static address for two services"
+bad_project dupip 'service "b": network dupip_n1: address 172.30.0.5 is already in use' <<'YAML'
+services:
+  a:
+    image: busybox:latest
+    networks: {n1: {ipv4_address: 172.30.0.5}}
+    command: ["sleep", "1000"]
+  b:
+    image: busybox:latest
+    networks: {n1: {ipv4_address: 172.30.0.5}}
+    command: ["sleep", "1000"]
+networks:
+  n1:
+    ipam: {config: [{subnet: 172.30.0.0/24}]}
+YAML
+
+t "a static address outside its subnet"
+bad_project outside "address 10.1.0.5 is not in subnet 172.30.0.0/24" <<'YAML'
+services:
+  a:
+    image: busybox:latest
+    networks: {n1: {}, n2: {ipv4_address: 10.1.0.5}}
+    command: ["sleep", "1000"]
+networks:
+  n1: {}
+  n2:
+    ipam: {config: [{subnet: 172.30.0.0/24}]}
+YAML
+
+t "overlapping subnets"
+bad_project overlap "Pool overlaps with other one on this address space" <<'YAML'
+services:
+  a:
+    image: busybox:latest
+    networks: [n1, n2]
+    command: ["sleep", "1000"]
+networks:
+  n1:
+    ipam: {config: [{subnet: 172.30.0.0/24}]}
+  n2:
+    ipam: {config: [{subnet: 172.30.0.0/16}]}
+YAML
 
 t "with the port free again, up works and down cleans up"
 use_project pc

@@ -105,6 +105,16 @@ ctr_sandbox() {
     jq -r '.NetworkSettings.SandboxKey // empty' <<<"$CJSON"
 }
 
+# listening NETNS PORT...: every PORT has a TCP listener in the network namespace file NETNS.
+listening() {
+    local ns=$1 port out
+    shift
+    out=$(nsenter --net="$ns" -- ss -Hltn) || return 1
+    for port in "$@"; do
+        grep -qE ":$port\b" <<<"$out" || return 1
+    done
+}
+
 # api METHOD PATH [BODY]: the daemon's HTTP API; sets OUT (the body), RC (the HTTP status).
 api() {
     local -a data=()

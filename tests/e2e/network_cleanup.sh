@@ -92,6 +92,7 @@ for part in link addr route nft; do
     cmp -s "$T/before.$part" "$T/up.$part" && fail "up changed nothing in $part"
 done
 expect_contains "$(ip -o link show)" "br-nc-back" "the bridge named by driver_opts"
+wait_until 20 listening "$(ctr_sandbox nc-web-1)" 7000 || fail "web's server does not listen"
 send tcp 127.0.0.1 18400
 expect_eq "$SENT" web "the published port answers"
 

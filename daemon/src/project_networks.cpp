@@ -61,7 +61,9 @@ Result<void> check_project_addresses(const compose::Project& project,
         if (!node || !scheduler::needs_bridge_network(*node)) continue;
         auto attachments = scheduler::service_attachments(*node);
         if (!attachments) return attachments.error().context("service \"" + d.name + "\"");
-        services.push_back({d.name, d.replicas, std::move(*attachments)});
+        auto ports = scheduler::service_ports(*node);
+        if (!ports) return ports.error().context("service \"" + d.name + "\"");
+        services.push_back({d.name, d.replicas, std::move(*attachments), std::move(*ports)});
     }
     return scheduler::check_project_networks(*specs, services);
 }

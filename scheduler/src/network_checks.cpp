@@ -54,6 +54,21 @@ Result<void> check_address(const network::NetworkSpec& spec, const std::string& 
     return Error("address " + text + " is not in subnet " + family_subnets);
 }
 
+Result<void> check_port_families(const ServiceNetworks& svc,
+                                 const std::map<std::string, const network::NetworkSpec*>& by_key) {
+    if (svc.attachments.empty()) return {};
+    auto it = by_key.find(svc.attachments.front().network);
+    if (it == by_key.end() || it->second->external || it->second->enable_ipv6) return {};
+    for (const auto& p : svc.ports) {
+        auto a = network::parse_address(p.host_ip);
+        if (!a || !a->v6) continue;
+        return Error("service \"" + svc.service + "\": published port " +
+                     std::to_string(p.host_from) + " on " + p.host_ip +
+                     ": an IPv6 host address needs enable_ipv6 on network " + it->second->name);
+    }
+    return {};
+}
+
 }  // namespace
 
 Result<void> check_project_networks(const std::vector<network::NetworkSpec>& specs,
@@ -64,6 +79,7 @@ Result<void> check_project_networks(const std::vector<network::NetworkSpec>& spe
     std::map<std::pair<std::string, std::string>, std::string> taken;  // (network, address)
     for (const auto& svc : services) {
         if (svc.replicas <= 0) continue;  // scaled to zero: no container takes anything
+        if (auto r = check_port_families(svc, by_key); !r) return r;
         for (const auto& a : svc.attachments) {
             auto it = by_key.find(a.network);
             if (it == by_key.end() || it->second->external) continue;

@@ -1,8 +1,8 @@
 # A published port that is taken stops `up` before anything is made, and leaves nothing behind:
 # no container, no network, no link, no firewall table. Taken by another program (on 0.0.0.0 or
 # 127.0.0.1, tcp or udp), or asked for twice in one project. Static addresses and subnets that
-# cannot work (one address twice, outside its subnet, overlapping subnets) are refused the same
-# way.
+# cannot work (one address twice, outside its subnet, overlapping subnets, an IPv6 host address
+# for a container without IPv6) are refused the same way.
 source "$(dirname "$0")/lib.bash"
 source "$(dirname "$0")/net_helpers.bash"
 
@@ -245,6 +245,15 @@ networks:
     ipam: {config: [{subnet: 172.30.0.0/24}]}
   n2:
     ipam: {config: [{subnet: 172.30.0.0/16}]}
+YAML
+
+t "an IPv6 host address for a container without IPv6"
+bad_project v6host "an IPv6 host address needs enable_ipv6 on network v6host_default" <<'YAML'
+services:
+  p:
+    image: busybox:latest
+    command: ["sleep", "1000"]
+    ports: ["[::1]:18080:7000"]
 YAML
 
 t "with the port free again, up works and down cleans up"

@@ -1,5 +1,6 @@
 # Networks leave nothing behind: after an up and down of a project with two networks, an
-# internal one and published ports, and 50 networks made and removed through the routes, the
+# internal one and published ports, 50 networks made and removed through the routes, and creates
+# the routes refuse (overlap, gateway outside, a link that exists, no parent, a name taken), the
 # host's links, addresses, routes (every table) and nftables ruleset are exactly what they were
 # before (the host's own link, bridge and firewall table included), and no namespace pin remains.
 source "$(dirname "$0")/lib.bash"
@@ -126,6 +127,21 @@ for ((i = 0; i < 50; i++)); do
     fi
 done
 expect_eq "$made_bridge" 1 "POST /v1/networks made the bridge"
+
+t "refused creates make nothing"
+api POST /v1/networks '{"Name":"keep","IPAM":{"Config":[{"Subnet":"10.98.0.0/24"}]}}'
+expect_eq "$RC" 201 "POST keep"
+keep_id=$(jq -r .Id <<<"$OUT")
+for body in '{"Name":"bad1","IPAM":{"Config":[{"Subnet":"10.98.0.0/16"}]}}' \
+    '{"Name":"bad2","IPAM":{"Config":[{"Subnet":"10.97.0.0/24","Gateway":"10.96.0.1"}]}}' \
+    '{"Name":"bad3","Options":{"com.docker.network.bridge.name":"vtest-oh0"}}' \
+    '{"Name":"bad4","Driver":"macvlan","Options":{"parent":"nope0"}}' \
+    '{"Name":"keep"}'; do
+    api POST /v1/networks "$body"
+    expect_match "$RC" '^4[0-9][0-9]$' "POST $body is refused"
+done
+api DELETE "/v1/networks/$keep_id"
+expect_eq "$RC" 204 "DELETE keep"
 api GET /v1/networks
 expect_eq "$(jq -c . <<<"$OUT")" "[]" "GET /v1/networks after the cycles"
 expect_same_as_before "after 50 create/delete cycles"

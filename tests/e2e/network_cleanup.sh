@@ -16,9 +16,20 @@ snapshot() {
     nft -j list ruleset | jq -S . >"$T/$1.nft"
 }
 
-# expect_same_as_before WHAT: every part of the snapshot "after" equals "before"; prints the diff.
-expect_same_as_before() {
+# same_as_before: a new snapshot "after" equals "before" in every part.
+same_as_before() {
+    local part
     snapshot after
+    for part in link addr route route6 nft; do
+        cmp -s "$T/before.$part" "$T/after.$part" || return 1
+    done
+}
+
+# expect_same_as_before WHAT: every part of the snapshot "after" equals "before" (within a
+# deadline: a link removed may be deleted by the kernel a moment after the reply); prints the
+# diff.
+expect_same_as_before() {
+    wait_until 10 same_as_before || true
     local part d
     for part in link addr route route6 nft; do
         if ! d=$(diff -u "$T/before.$part" "$T/after.$part"); then

@@ -138,6 +138,8 @@ Result<EndpointRecord> NetworkManager::attach_locked(const std::string& containe
         ep.host_link = veth_name();
         made = host->add_veth(ep.host_link, ep.ifname, ns.fd, spec.mtu);
         if (made) made = host->set_master(ep.host_link, n.link);
+        // A container reaching its own published port is DNAT'ed back through this port.
+        if (made) made = host->set_hairpin(ep.host_link, true);
         if (made) made = host->set_up(ep.host_link);
     } else if (spec.driver == network::Driver::Macvlan) {
         made = host->add_macvlan(ep.ifname, spec.parent, spec.mode, ns.fd, spec.mtu);

@@ -10,6 +10,7 @@
 #include "engine/container_state.hpp"
 #include "event_bus.hpp"
 #include "log.hpp"
+#include "network/conntrack.hpp"
 #include "network/firewall.hpp"
 #include "network/host_reserved.hpp"
 #include "network/netlink.hpp"
@@ -314,11 +315,15 @@ Result<void> NetworkManager::rebuild_firewall_locked() {
     // none of its rules.
     if (spec.networks.empty() && spec.ports.empty()) {
         if (auto r = network::nft_remove_berth_table(); !r) return r.error().context("firewall");
-        return {};
+    } else {
+        auto script = network::render_ruleset(spec);
+        if (!script) return script.error().context("firewall");
+        if (auto r = network::nft_apply(*script); !r) return r.error().context("firewall");
     }
-    auto script = network::render_ruleset(spec);
-    if (!script) return script.error().context("firewall");
-    if (auto r = network::nft_apply(*script); !r) return r.error().context("firewall");
+    // The rules are right now; a udp flow begun before would still follow its old NAT decision.
+    auto stale = network::changed_udp_ports(applied_ports_, spec.ports);
+    applied_ports_ = spec.ports;
+    if (auto r = network::forget_udp_flows(stale); !r) log_warn(r.error().message());
     return {};
 }
 

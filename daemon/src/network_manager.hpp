@@ -15,6 +15,7 @@
 #include "common/result.hpp"
 #include "daemon/state.hpp"
 #include "link_reaper.hpp"
+#include "network/firewall.hpp"
 #include "network/ipam.hpp"
 #include "network/port_reservation.hpp"
 #include "network/spec.hpp"
@@ -98,6 +99,9 @@ class NetworkManager {
     std::mutex mu_;
     // The bound sockets that hold each container's published ports.
     std::map<std::string, std::vector<network::PortReservation>> held_;
+    // The port mappings of the rules last applied: a udp mapping that changes takes its
+    // conntrack entries with it. Empty at start, so restore() clears every published udp port.
+    std::vector<network::PortMapping> applied_ports_;
     LinkReaper reaper_;  // last: its destructor deletes what is queued while the rest still stands
 };
 

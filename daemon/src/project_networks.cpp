@@ -5,6 +5,7 @@
 
 #include "network_manager.hpp"
 #include "scheduler/container_args.hpp"
+#include "scheduler/network_checks.hpp"
 #include "scheduler/network_specs.hpp"
 
 namespace berth::daemon {
@@ -52,6 +53,24 @@ void remove_project_networks(DaemonContext& ctx, const std::string& project, Pro
     }
     // Nothing of the project is left in the kernel when down returns.
     ctx.networks->settle();
+}
+
+Result<void> check_project_addresses(const compose::Project& project,
+                                     const std::vector<scheduler::DesiredService>& desired) {
+    auto specs = scheduler::network_specs(project);
+    if (!specs) return specs.error();
+    if (specs->empty()) return {};
+    std::vector<scheduler::ServiceNetworks> services;
+    for (const auto& d : desired) {
+        const compose::Node* node = project.service(d.name);
+        if (!node || !scheduler::needs_bridge_network(*node)) continue;
+        auto attachments = scheduler::service_attachments(*node);
+        if (!attachments) return attachments.error().context("service \"" + d.name + "\"");
+        auto ports = scheduler::service_ports(*node);
+        if (!ports) return ports.error().context("service \"" + d.name + "\"");
+        services.push_back({d.name, d.replicas, std::move(*attachments), std::move(*ports)});
+    }
+    return scheduler::check_project_networks(*specs, services);
 }
 
 Result<void> check_plan_ports(DaemonContext& ctx, const compose::Project& project,

@@ -4,6 +4,7 @@
 
 #include <set>
 #include <string>
+#include <vector>
 
 #include "common/result.hpp"
 #include "compose/project.hpp"
@@ -21,6 +22,11 @@ Result<void> ensure_project_networks(DaemonContext& ctx, const compose::Project&
 // Removes the networks the project made. One a container still uses (another project's, or a
 // container connected by hand) is left with a warning, as docker compose does: down goes on.
 void remove_project_networks(DaemonContext& ctx, const std::string& project, Progress& progress);
+
+// The project's subnets and the static addresses of the services up is about to run
+// (scheduler::check_project_networks): a mistake there is refused before anything is made.
+Result<void> check_project_addresses(const compose::Project& project,
+                                     const std::vector<scheduler::DesiredService>& desired);
 
 // The fixed host ports of the services the plan creates must be free, unless a container the
 // plan replaces or removes holds them: `port 8080 is already in use` before anything starts.

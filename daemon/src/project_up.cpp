@@ -271,6 +271,7 @@ Result<PreparedUp> prepare_up(DaemonContext& ctx, const UpRequest& up) {
     mark_stale_shared_netns(ctx, project, *actual);
     std::vector<scheduler::DesiredService> desired;
     for (const auto& [_, in] : *inputs) desired.push_back(in.desired);
+    if (auto r = check_project_addresses(project, desired); !r) return r.error();
     auto plan = scheduler::plan_up(project.name, *graph, desired, actual->actual, up.options);
     if (!plan) return plan.error();
     if (auto r = check_plan_ports(ctx, project, *plan); !r) return r.error();

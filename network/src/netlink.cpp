@@ -7,6 +7,7 @@
 #include <netlink/netlink.h>
 #include <netlink/route/addr.h>
 #include <netlink/route/link.h>
+#include <netlink/route/link/bridge.h>
 #include <netlink/route/link/ipvlan.h>
 #include <netlink/route/link/macvlan.h>
 #include <netlink/route/link/veth.h>
@@ -315,6 +316,46 @@ Result<void> Netlink::set_master(const std::string& name, const std::string& bri
         return nl_error("attach " + name + " to " + bridge, err);
     }
     return {};
+}
+
+Result<void> Netlink::set_hairpin(const std::string& name, bool on) {
+    const std::string what =
+        std::string("turn hairpin mode ") + (on ? "on" : "off") + " on " + name;
+    auto index = ifindex(name);
+    if (!index) return index.error().context(what);
+    // What `bridge link set dev NAME hairpin on` sends: the bridge port's attributes nested in
+    // IFLA_PROTINFO of an AF_BRIDGE request (libnl's link change keeps the link's own family).
+    nl_msg* msg = nlmsg_alloc_simple(RTM_SETLINK, NLM_F_REQUEST | NLM_F_ACK);
+    if (!msg) return Error(what + ": cannot allocate");
+    ifinfomsg ifi{};
+    ifi.ifi_family = AF_BRIDGE;
+    ifi.ifi_index = *index;
+    int err = nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO);
+    nlattr* port = err < 0 ? nullptr : nla_nest_start(msg, IFLA_PROTINFO | NLA_F_NESTED);
+    if (!port) {
+        nlmsg_free(msg);
+        return Error(what + ": cannot build the request");
+    }
+    err = nla_put_u8(msg, IFLA_BRPORT_MODE, on ? 1 : 0);
+    if (err >= 0) err = nla_nest_end(msg, port);
+    if (err < 0) {
+        nlmsg_free(msg);
+        return nl_error(what, err);
+    }
+    if (err = nl_send_sync(sock_, msg); err < 0) return nl_error(what, err);  // frees msg
+    return {};
+}
+
+Result<bool> Netlink::hairpin(const std::string& name) {
+    const std::string what = "read the hairpin mode of " + name;
+    nl_cache* cache = nullptr;
+    if (int err = rtnl_link_alloc_cache(sock_, AF_BRIDGE, &cache); err < 0) {
+        return nl_error(what, err);
+    }
+    LinkRef link{rtnl_link_get_by_name(cache, name.c_str())};
+    nl_cache_free(cache);
+    if (!link.p) return Error(what + ": not a bridge port");
+    return (rtnl_link_bridge_get_flags(link.p) & RTNL_BRIDGE_HAIRPIN_MODE) != 0;
 }
 
 Result<void> Netlink::set_up(const std::string& name) {

@@ -5,9 +5,8 @@
 #include <map>
 #include <set>
 
-#include "network/mac.hpp"
-
 #include "compose/ports.hpp"
+#include "network/mac.hpp"
 
 namespace berth::scheduler {
 
@@ -148,9 +147,9 @@ Result<std::vector<Attachment>> service_attachments(const compose::Node& service
 namespace {
 
 // The static address `wanted` on `spec`, checked against its first ipam.config subnet of that
-// family, as the endpoint will take it; `taken` collects the addresses the check has seen.
-Result<void> check_static_address(const network::NetworkSpec& spec, const std::string& wanted,
-                                  std::set<network::Address>& taken) {
+// family as the endpoint will take it: not the gateway, an aux address, the subnet's own or its
+// broadcast. One address for two containers is check_project_networks' to refuse.
+Result<void> check_static_address(const network::NetworkSpec& spec, const std::string& wanted) {
     auto a = network::parse_address(wanted);
     if (!a) return {};  // service_attachments has refused it already
     for (const auto& sub : spec.subnets) {
@@ -158,9 +157,7 @@ Result<void> check_static_address(const network::NetworkSpec& spec, const std::s
         if (!p || p->base.v6 != a->v6) continue;
         auto plan = network::plan_subnet(sub);
         if (!plan) return plan.error();
-        if (auto ok = network::check_static(*plan, *a, taken); !ok) return ok.error();
-        taken.insert(*a);
-        return {};
+        return network::check_static(*plan, *a, {});
     }
     return {};
 }
@@ -169,7 +166,6 @@ Result<void> check_static_address(const network::NetworkSpec& spec, const std::s
 
 Result<void> check_attachments(const std::vector<network::NetworkSpec>& specs,
                                const std::vector<ServiceCount>& services) {
-    std::map<std::string, std::set<network::Address>> taken;  // network key -> static addresses
     for (const auto& s : services) {
         if (!s.service || s.containers < 1) continue;
         const std::string who = "service \"" + s.name + "\"";
@@ -184,11 +180,8 @@ Result<void> check_attachments(const std::vector<network::NetworkSpec>& specs,
             }
             for (const auto& wanted : {a.ipv4_address, a.ipv6_address}) {
                 if (wanted.empty()) continue;
-                // Each container of the service would ask for the same address.
-                for (int i = 0; i < s.containers; ++i) {
-                    if (auto r = check_static_address(*spec, wanted, taken[a.network]); !r) {
-                        return r.error().context(who + ": network \"" + a.network + "\"");
-                    }
+                if (auto r = check_static_address(*spec, wanted); !r) {
+                    return r.error().context(who + ": network \"" + a.network + "\"");
                 }
             }
         }

@@ -207,6 +207,6 @@ expect_refused "multicast MAC" 'invalid MAC address "01:00:5e:00:00:01"'
 t "two services with one ipv4_address"
 bad_project twice 172.31.78.5 172.31.78.5 02:aa:bb:cc:dd:01
 b up -d
-expect_refused "one address twice" 'service "two": network "lan": address 172.31.78.5 is already in use'
+expect_refused "one address twice" 'service "two": network twice_lan: address 172.31.78.5 is already in use (by service "one")'
 
 finish

@@ -268,6 +268,30 @@ TEST(Links, MacAndMtuAreSetAndRead) {
     });
 }
 
+TEST(Links, HairpinModeIsSetAndReadOnABridgePort) {
+    in_private_namespaces([](const std::string&) {
+        auto nl = Netlink::open();
+        if (!nl) return failed("open", nl.error().message());
+        STEP(make_parent(*nl), "veth pair");
+        STEP(nl->add_bridge("br-hp", 0), "bridge");
+        STEP(nl->set_master("par0", "br-hp"), "master");
+        auto on = nl->hairpin("par0");
+        if (!on || *on) return failed("hairpin at first", on ? "on" : on.error().message());
+        STEP(nl->set_hairpin("par0", true), "hairpin on");
+        on = nl->hairpin("par0");
+        if (!on || !*on) return failed("hairpin after on", on ? "off" : on.error().message());
+        STEP(nl->set_hairpin("par0", false), "hairpin off");
+        on = nl->hairpin("par0");
+        if (!on || *on) return failed("hairpin after off", on ? "on" : on.error().message());
+        auto bad = nl->set_hairpin("par1", true);
+        CHECK(!bad && bad.error().message().find("par1") != std::string::npos,
+              "a link that is no bridge port is refused naming it");
+        CHECK(!nl->hairpin("par1"), "no hairpin mode on a link that is no bridge port");
+        CHECK(!nl->set_hairpin("nope0", true), "no hairpin mode on a missing link");
+        return 0;
+    });
+}
+
 TEST(Links, OnlinkRoutesAreTheMainTablesOnLinkDestinations) {
     in_private_namespaces([](const std::string&) {
         auto nl = Netlink::open();

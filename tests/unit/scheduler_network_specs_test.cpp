@@ -195,13 +195,8 @@ TEST(CheckAttachments, StaticAddressesAndMacs) {
         "  two:\n    image: busybox\n    networks:\n      lan:\n"
         "        ipv4_address: ";
     EXPECT_EQ(attachment_errors(one + two + "10.9.0.6\n", {{"one", 1}, {"two", 1}}), "");
-    EXPECT_EQ(attachment_errors(one + two + "10.9.0.5\n", {{"one", 1}, {"two", 1}}),
-              "service \"two\": network \"lan\": address 10.9.0.5 is already in use");
-    // Two containers of one service would both ask for its address.
-    EXPECT_EQ(attachment_errors(one, {{"one", 2}}),
-              "service \"one\": network \"lan\": address 10.9.0.5 is already in use");
-    // A service the plan does not make is not checked.
-    EXPECT_EQ(attachment_errors(one + two + "10.9.0.5\n", {{"two", 1}}), "");
+    // One address for two containers is check_project_networks' (scheduler_network_checks_test).
+    EXPECT_EQ(attachment_errors(one + two + "10.9.0.5\n", {{"one", 1}, {"two", 1}}), "");
     EXPECT_EQ(attachment_errors(two + "10.8.0.5\n", {{"two", 1}}),
               "service \"two\": network \"lan\": address 10.8.0.5 is not in subnet 10.9.0.0/24");
     EXPECT_EQ(attachment_errors(two + "10.9.0.1\n", {{"two", 1}}),

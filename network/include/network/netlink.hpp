@@ -48,6 +48,11 @@ class Netlink {
     Result<void> add_ipvlan(const std::string& name, const std::string& parent,
                             const std::string& mode, int netns_fd, int mtu);
     Result<void> set_master(const std::string& name, const std::string& bridge);
+    // Hairpin mode on a bridge port: frames may leave through the port they came in by. A
+    // container reaching its own published port is DNAT'ed back to itself, and its bridge must
+    // send that packet out the port it arrived on.
+    Result<void> set_hairpin(const std::string& name, bool on);
+    Result<bool> hairpin(const std::string& name);
     // "02:42:ac:11:00:02" (or any form parse_mac takes); a multicast address is refused.
     Result<void> set_mac(const std::string& name, const std::string& mac);
     // The link's MAC address, lower-case with ':'.

@@ -39,10 +39,9 @@ struct ServiceCount {
 };
 
 // What attaching those containers would refuse, found before anything is made: an attachment's
-// own errors, a network the project does not declare, a static address that the network's
-// ipam.config subnet cannot give (outside it, its gateway, reserved), and one static address for
-// two containers. Networks without ipam.config get their subnet when made, so their static
-// addresses are checked then.
+// own errors (a bad MAC), a network the project does not declare, a static address that the
+// network's ipam.config subnet cannot give (outside it, its gateway, reserved). One address for
+// two containers, and subnets that overlap, are check_project_networks' (network_checks.hpp).
 Result<void> check_attachments(const std::vector<network::NetworkSpec>& specs,
                                const std::vector<ServiceCount>& services);
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "../wire_reader.hpp"
+
 namespace berth::dns {
 
 ForwardCache::ForwardCache(std::size_t max_entries, std::uint32_t max_ttl)
@@ -25,11 +27,12 @@ void ForwardCache::key(const Query& query, std::span<const Upstream> upstreams, 
     }
 }
 
-const std::vector<std::uint8_t>* ForwardCache::find(std::string_view key,
+std::optional<ForwardCache::Hit> ForwardCache::find(std::string_view key,
                                                     Clock::time_point now) const {
     auto it = entries_.find(key);
-    if (it == entries_.end() || now >= it->second.expires) return nullptr;
-    return &it->second.reply;
+    if (it == entries_.end() || now >= it->second.expires) return std::nullopt;
+    auto age = std::chrono::duration_cast<std::chrono::seconds>(now - it->second.stored);
+    return Hit{it->second.reply, static_cast<std::uint32_t>(age.count())};
 }
 
 bool ForwardCache::insert(std::string_view key, std::span<const std::uint8_t> reply,
@@ -48,6 +51,7 @@ bool ForwardCache::insert(std::string_view key, std::span<const std::uint8_t> re
         it = entries_.emplace(std::string(key), Entry{}).first;
     }
     it->second.reply.assign(reply.begin(), reply.end());
+    it->second.stored = now;
     it->second.expires = expires;
     it->second.seq = next_seq_++;
     order_.emplace_back(it->second.seq, it->first);
@@ -70,6 +74,31 @@ void ForwardCache::make_room(Clock::time_point now) {
         if (!stale && !expired) break;
         if (expired) entries_.erase(it);
         order_.pop_front();
+    }
+}
+
+void age_ttls(std::span<std::uint8_t> reply, std::uint32_t seconds) {
+    if (seconds == 0 || reply.size() < kHeaderSize) return;
+    Header h = detail::read_header(reply);
+    detail::Reader r{reply, kHeaderSize};
+    Name name;
+    const char* reason = nullptr;
+    for (std::size_t i = 0; i < h.qdcount; ++i) {
+        if (!detail::read_name(r, name, reason) || !r.skip(4)) return;
+    }
+    std::size_t records = std::size_t{h.ancount} + h.nscount + h.arcount;
+    for (std::size_t i = 0; i < records; ++i) {
+        detail::Record rec;
+        if (!detail::read_record(r, name, rec, reason)) return;
+        if (rec.type == static_cast<std::uint16_t>(Type::OPT)) continue;  // its TTL holds flags
+        std::uint32_t ttl = (rec.ttl & 0x80000000u) ? 0 : rec.ttl;
+        ttl = ttl > seconds ? ttl - seconds : 0;
+        // The TTL is the 4 bytes before RDLENGTH, which precedes the RDATA.
+        std::size_t at = rec.rdata - 6;
+        reply[at] = static_cast<std::uint8_t>(ttl >> 24);
+        reply[at + 1] = static_cast<std::uint8_t>(ttl >> 16);
+        reply[at + 2] = static_cast<std::uint8_t>(ttl >> 8);
+        reply[at + 3] = static_cast<std::uint8_t>(ttl);
     }
 }
 

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -29,9 +30,13 @@ class ForwardCache {
     // bits, and the upstream servers asked (containers may have `dns:` servers of their own).
     static void key(const Query& query, std::span<const Upstream> upstreams, std::string& out);
 
-    // The reply stored under `key`, as the upstream sent it (the first asker's id and case), if
-    // it has not expired.
-    const std::vector<std::uint8_t>* find(std::string_view key, Clock::time_point now) const;
+    struct Hit {
+        std::span<const std::uint8_t>
+            reply;              // as the upstream sent it: the first asker's id and case
+        std::uint32_t age = 0;  // whole seconds since it was stored
+    };
+    // The reply stored under `key`, if it has not expired.
+    std::optional<Hit> find(std::string_view key, Clock::time_point now) const;
 
     // Keeps a NOERROR or NXDOMAIN reply, untruncated and with a TTL (min_ttl) above 0; anything
     // else is not stored. Returns whether it was stored.
@@ -42,6 +47,7 @@ class ForwardCache {
   private:
     struct Entry {
         std::vector<std::uint8_t> reply;
+        Clock::time_point stored;
         Clock::time_point expires;
         std::uint64_t seq = 0;
     };
@@ -53,5 +59,9 @@ class ForwardCache {
     std::unordered_map<std::string, Entry, NameHash, std::equal_to<>> entries_;
     std::deque<std::pair<std::uint64_t, std::string>> order_;  // insertions, oldest first
 };
+
+// Counts the TTLs of a reply's records (all but OPT) down by `seconds`, stopping at 0, so a cached
+// reply does not promise more time than it has left. A malformed reply is left as far as it reads.
+void age_ttls(std::span<std::uint8_t> reply, std::uint32_t seconds);
 
 }  // namespace berth::dns

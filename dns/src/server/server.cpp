@@ -432,9 +432,9 @@ struct DnsServer::Impl {
             return;
         }
         ForwardCache::key(q, ups, key_buf);
-        if (const auto* cached = cache.find(key_buf, Clock::now())) {
+        if (auto hit = cache.find(key_buf, Clock::now())) {
             counters.cache_hits++;
-            deliver(client, q, *cached);
+            deliver(client, q, hit->reply, hit->age);
             return;
         }
         if (forwards.size() >= options.max_forwards) {
@@ -481,8 +481,10 @@ struct DnsServer::Impl {
         }
         counters.upstream_sends++;
         f->timer.expires_after(options.upstream_timeout);
-        f->timer.async_wait([this, f](boost::system::error_code tec) {
-            if (!tec && !f->done) try_next(f);
+        // The generation check drops an expiry that was already queued when the server failed
+        // in another way and the next one was tried.
+        f->timer.async_wait([this, f, generation = f->next](boost::system::error_code tec) {
+            if (!tec && !f->done && generation == f->next) try_next(f);
         });
         wait_upstream(f);
     }
@@ -518,11 +520,13 @@ struct DnsServer::Impl {
 
     // Sends an upstream reply to the client: its id back, the question in the client's case,
     // cut to the client's UDP limit.
-    void deliver(const Client& client, const Query& q, std::span<const std::uint8_t> upstream) {
+    void deliver(const Client& client, const Query& q, std::span<const std::uint8_t> upstream,
+                 std::uint32_t age = 0) {
         if (upstream.size() > tx.size()) return;
         std::span<std::uint8_t> out(tx.data(), upstream.size());
-        if (upstream.data() != tx.data()) std::copy(upstream.begin(), upstream.end(), out.begin());
+        std::copy(upstream.begin(), upstream.end(), out.begin());
         write_id(out, q.header.id);
+        age_ttls(out, age);
         auto name = q.question.name.wire();
         if (out.size() >= kHeaderSize + name.size()) {
             std::copy(name.begin(), name.end(), out.begin() + kHeaderSize);

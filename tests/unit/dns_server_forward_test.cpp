@@ -213,4 +213,25 @@ TEST_F(ForwardTest, ForwardsForTcpClients) {
     EXPECT_EQ(ids, (std::set<std::uint16_t>{31, 32, 33}));
 }
 
+TEST_F(ForwardTest, LargeAnswersReachTcpClientsWhole) {
+    FakeUpstream up("127.0.0.3", 300, false, 60);  // 60 records: over 512 bytes
+    start();
+    set_upstreams({up.upstream()});
+    // Over UDP the upstream's reply is truncated, and so is ours.
+    auto udp = ask("127.0.0.10", "many.example", 41);
+    ASSERT_TRUE(udp);
+    EXPECT_TRUE(udp->tc());
+    EXPECT_TRUE(udp->answers.empty());
+    // The client then asks over TCP, and so does the server.
+    TcpClient tcp("127.0.0.10", "127.0.0.1", port);
+    tcp.send(make_query("many.example", kA, 42));
+    auto r = tcp.receive();
+    ASSERT_TRUE(r);
+    Reply d = decode(*r);
+    EXPECT_EQ(d.id, 42);
+    EXPECT_FALSE(d.tc());
+    EXPECT_EQ(d.answers.size(), 60u);
+    EXPECT_EQ(up.tcp_queries, 1);
+}
+
 }  // namespace

@@ -274,60 +274,107 @@ struct TcpClient {
 
 // ---- fake upstream servers --------------------------------------------------------------------
 
-// A UDP DNS server on a thread: answers every A query with 192.0.2.1 and the TTL given, or stays
-// silent. Counts the queries it saw.
+// A DNS server on a thread, UDP and TCP on one port: answers every A query with `records`
+// addresses 192.0.2.1, 192.0.2.2, ... and the TTL given (over UDP cut at 512 bytes with TC, as
+// a server does), or stays silent. Counts the queries it saw on each transport.
 struct FakeUpstream {
     int fd = -1;
+    int listen_fd = -1;
     std::string address;
     std::uint16_t port = 0;
     std::uint32_t ttl = 300;
     bool silent = false;
+    int records = 1;
     std::atomic<int> queries{0};
+    std::atomic<int> tcp_queries{0};
     std::atomic<bool> stop{false};
     std::thread thread;
 
-    FakeUpstream(const char* address_, std::uint32_t ttl_, bool silent_)
-        : address(address_), ttl(ttl_), silent(silent_) {
+    FakeUpstream(const char* address_, std::uint32_t ttl_, bool silent_, int records_ = 1)
+        : address(address_), ttl(ttl_), silent(silent_), records(records_) {
         fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
         auto sa = make_sockaddr(address_, 0);
         EXPECT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa), 0);
         socklen_t len = sizeof sa;
         ::getsockname(fd, reinterpret_cast<sockaddr*>(&sa), &len);
         port = ntohs(sa.sin_port);
+        listen_fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        int one = 1;
+        ::setsockopt(listen_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+        EXPECT_EQ(::bind(listen_fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa), 0);
+        ::listen(listen_fd, 8);
         thread = std::thread([this] { serve(); });
     }
     ~FakeUpstream() {
         stop = true;
         thread.join();
         ::close(fd);
+        ::close(listen_fd);
+    }
+
+    std::size_t answer(const std::uint8_t* query, std::size_t n, std::span<std::uint8_t> out,
+                       std::size_t limit) const {
+        auto parsed = parse_query(std::span<const std::uint8_t>(query, n));
+        if (!parsed.ok()) return 0;
+        ResponseBuilder rb(out, limit);
+        ResponseFlags flags;
+        flags.authoritative = false;
+        rb.start(parsed.query, Rcode::NoError, flags);
+        if (parsed.query.question.type() == Type::A) {
+            for (int i = 0; i < records; ++i) {
+                rb.add_a(parsed.query.question.name, ttl,
+                         {192, 0, static_cast<std::uint8_t>(2 + i / 250),
+                          static_cast<std::uint8_t>(1 + i % 250)});
+            }
+        }
+        return rb.finish();
     }
 
     void serve() {
         while (!stop) {
-            if (!wait_readable(fd, std::chrono::milliseconds(50))) continue;
-            std::uint8_t buf[4096];
-            sockaddr_in from{};
-            socklen_t len = sizeof from;
-            ssize_t n =
-                ::recvfrom(fd, buf, sizeof buf, 0, reinterpret_cast<sockaddr*>(&from), &len);
-            if (n <= 0) continue;
-            queries++;
-            if (silent) continue;
-            auto parsed =
-                parse_query(std::span<const std::uint8_t>(buf, static_cast<std::size_t>(n)));
-            if (!parsed.ok()) continue;
-            std::array<std::uint8_t, 1232> out;
-            ResponseBuilder rb(out, response_limit(parsed.query, Transport::Udp));
-            ResponseFlags flags;
-            flags.authoritative = false;
-            rb.start(parsed.query, Rcode::NoError, flags);
-            if (parsed.query.question.type() == Type::A) {
-                rb.add_a(parsed.query.question.name, ttl, {192, 0, 2, 1});
-            }
-            std::size_t size = rb.finish();
-            ::sendto(fd, out.data(), size, 0, reinterpret_cast<sockaddr*>(&from), len);
+            pollfd p[2]{{fd, POLLIN, 0}, {listen_fd, POLLIN, 0}};
+            if (::poll(p, 2, 50) <= 0) continue;
+            if (p[0].revents & POLLIN) serve_udp();
+            if (p[1].revents & POLLIN) serve_tcp();
         }
     }
+
+    void serve_udp() {
+        std::uint8_t buf[4096];
+        sockaddr_in from{};
+        socklen_t len = sizeof from;
+        ssize_t n = ::recvfrom(fd, buf, sizeof buf, 0, reinterpret_cast<sockaddr*>(&from), &len);
+        if (n <= 0) return;
+        queries++;
+        if (silent) return;
+        std::array<std::uint8_t, 512> out;
+        std::size_t size = answer(buf, static_cast<std::size_t>(n), out, out.size());
+        ::sendto(fd, out.data(), size, 0, reinterpret_cast<sockaddr*>(&from), len);
+    }
+
+    // One query per connection, read and answered in the serving thread.
+    void serve_tcp() {
+        int c = ::accept4(listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
+        if (c < 0) return;
+        timeval tv{1, 0};
+        ::setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+        std::uint8_t len[2];
+        std::vector<std::uint8_t> q;
+        if (::recv(c, len, 2, MSG_WAITALL) == 2) {
+            q.resize(static_cast<std::size_t>(len[0] << 8 | len[1]));
+            if (::recv(c, q.data(), q.size(), MSG_WAITALL) == static_cast<ssize_t>(q.size())) {
+                tcp_queries++;
+                std::vector<std::uint8_t> out(65537);
+                std::size_t size =
+                    silent ? 0 : answer(q.data(), q.size(), std::span(out).subspan(2), 65535);
+                out[0] = static_cast<std::uint8_t>(size >> 8);
+                out[1] = static_cast<std::uint8_t>(size);
+                if (size) ::send(c, out.data(), size + 2, MSG_NOSIGNAL);
+            }
+        }
+        ::close(c);
+    }
+
     Upstream upstream() const { return {ip(address.c_str()), port}; }
 };
 

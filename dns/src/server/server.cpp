@@ -101,11 +101,14 @@ struct Forward {
     std::vector<Upstream> upstreams;
     std::size_t next = 0;  // the upstream to try next
     std::string cache_key;
+    bool tcp = false;  // asked over TCP, as the client asked us
     udp::socket socket;
+    tcp::socket stream;
+    std::vector<std::uint8_t> stream_buf;  // the framed query, then the reply
     asio::steady_timer timer;
     bool done = false;
 
-    Forward(asio::io_context& io) : socket(io), timer(io) {}
+    Forward(asio::io_context& io) : socket(io), stream(io), timer(io) {}
 };
 
 struct DnsServer::Impl {
@@ -451,6 +454,7 @@ struct DnsServer::Impl {
         write_id(f->packet, f->upstream_id);
         f->upstreams = std::move(ups);
         f->cache_key = key_buf;
+        f->tcp = client.connection != nullptr;
         forwards.insert(f);
         if (client.connection) client.connection->forwards++;
         try_next(f);
@@ -460,6 +464,7 @@ struct DnsServer::Impl {
         if (f->done) return;
         boost::system::error_code ec;
         f->socket.close(ec);
+        f->stream.close(ec);
         f->timer.cancel();
         if (f->next >= f->upstreams.size()) {
             Transport transport = f->client.connection ? Transport::Tcp : Transport::Udp;
@@ -468,54 +473,104 @@ struct DnsServer::Impl {
             return;
         }
         const Upstream& u = f->upstreams[f->next++];
-        udp::endpoint ep(to_asio(u.address), u.port);
-        // A connected socket of its own: a fresh source port per query, replies from other
-        // addresses are filtered by the kernel, and a dead upstream answers ECONNREFUSED at once.
-        f->socket.open(ep.protocol(), ec);
-        if (!ec) f->socket.non_blocking(true, ec);
-        if (!ec) f->socket.connect(ep, ec);
-        if (!ec) f->socket.send(asio::buffer(f->packet), 0, ec);
-        if (ec) {
+        counters.upstream_sends++;
+        if (f->tcp) {
+            ask_over_tcp(f, u);
+        } else if (!ask_over_udp(f, u)) {
             try_next(f);
             return;
         }
-        counters.upstream_sends++;
         f->timer.expires_after(options.upstream_timeout);
         // The generation check drops an expiry that was already queued when the server failed
         // in another way and the next one was tried.
         f->timer.async_wait([this, f, generation = f->next](boost::system::error_code tec) {
             if (!tec && !f->done && generation == f->next) try_next(f);
         });
+    }
+
+    bool ask_over_udp(const std::shared_ptr<Forward>& f, const Upstream& u) {
+        udp::endpoint ep(to_asio(u.address), u.port);
+        // A connected socket of its own: a fresh source port per query, replies from other
+        // addresses are filtered by the kernel, and a dead upstream answers ECONNREFUSED at once.
+        boost::system::error_code ec;
+        f->socket.open(ep.protocol(), ec);
+        if (!ec) f->socket.non_blocking(true, ec);
+        if (!ec) f->socket.connect(ep, ec);
+        if (!ec) f->socket.send(asio::buffer(f->packet), 0, ec);
+        if (ec) return false;
         wait_upstream(f);
+        return true;
+    }
+
+    // A TCP client is forwarded over TCP, so an answer too large for UDP reaches it whole.
+    void ask_over_tcp(const std::shared_ptr<Forward>& f, const Upstream& u) {
+        auto current = [f, generation = f->next] { return !f->done && generation == f->next; };
+        f->stream.async_connect(tcp::endpoint(to_asio(u.address), u.port), [this, f,
+                                                                            current](auto ec) {
+            if (!current()) return;
+            if (ec) return try_next(f);
+            f->stream_buf.resize(f->packet.size() + 2);
+            write_frame_prefix(std::span<std::uint8_t, 2>(f->stream_buf.data(), 2),
+                               f->packet.size());
+            std::copy(f->packet.begin(), f->packet.end(), f->stream_buf.begin() + 2);
+            asio::async_write(
+                f->stream, asio::buffer(f->stream_buf), [this, f, current](auto wec, std::size_t) {
+                    if (!current()) return;
+                    if (wec) return try_next(f);
+                    f->stream_buf.resize(2);
+                    asio::async_read(f->stream, asio::buffer(f->stream_buf),
+                                     [this, f, current](auto rec, std::size_t) {
+                                         if (!current()) return;
+                                         if (rec) return try_next(f);
+                                         f->stream_buf.resize(std::size_t{f->stream_buf[0]} << 8 |
+                                                              f->stream_buf[1]);
+                                         asio::async_read(
+                                             f->stream, asio::buffer(f->stream_buf),
+                                             [this, f, current](auto bec, std::size_t) {
+                                                 if (!current()) return;
+                                                 if (bec) return try_next(f);
+                                                 // On a stream a wrong reply cannot be followed by
+                                                 // the right one.
+                                                 if (!accept_reply(f, f->stream_buf)) try_next(f);
+                                             });
+                                     });
+                });
+        });
     }
 
     void wait_upstream(const std::shared_ptr<Forward>& f) {
-        f->socket.async_wait(
-            udp::socket::wait_read, [this, f, generation = f->next](boost::system::error_code ec) {
-                if (ec || f->done || generation != f->next) return;  // closed for the next server
-                std::size_t n = f->socket.receive(asio::buffer(rx), 0, ec);
-                if (ec == asio::error::would_block) {
-                    wait_upstream(f);
-                    return;
-                }
-                if (ec) {  // ICMP unreachable: nobody listens there
-                    try_next(f);
-                    return;
-                }
-                std::span<std::uint8_t> r(rx.data(), n);
-                if (!reply_matches(r, f->upstream_id, f->query.question)) {
-                    wait_upstream(f);  // stray or spoofed: keep waiting for the real one
-                    return;
-                }
-                auto rcode = static_cast<Rcode>(read_header(r)->rcode());
-                if (rcode == Rcode::ServFail || rcode == Rcode::Refused) {
-                    try_next(f);
-                    return;
-                }
-                cache.insert(f->cache_key, r, Clock::now());
-                deliver(f->client, f->query, r);
-                finish_forward(f);
-            });
+        f->socket.async_wait(udp::socket::wait_read,
+                             [this, f, generation = f->next](boost::system::error_code ec) {
+                                 if (ec || f->done || generation != f->next)
+                                     return;  // closed for the next server
+                                 std::size_t n = f->socket.receive(asio::buffer(rx), 0, ec);
+                                 if (ec == asio::error::would_block) {
+                                     wait_upstream(f);
+                                     return;
+                                 }
+                                 if (ec) {  // ICMP unreachable: nobody listens there
+                                     try_next(f);
+                                     return;
+                                 }
+                                 // A stray or spoofed datagram: keep waiting for the real reply.
+                                 if (!accept_reply(f, std::span<const std::uint8_t>(rx.data(), n)))
+                                     wait_upstream(f);
+                             });
+    }
+
+    // False when `r` is not the reply to this forward. Otherwise the forward moves on: to the
+    // next server after a SERVFAIL or REFUSED, else to the client (and the cache).
+    bool accept_reply(const std::shared_ptr<Forward>& f, std::span<const std::uint8_t> r) {
+        if (!reply_matches(r, f->upstream_id, f->query.question)) return false;
+        auto rcode = static_cast<Rcode>(read_header(r)->rcode());
+        if (rcode == Rcode::ServFail || rcode == Rcode::Refused) {
+            try_next(f);
+            return true;
+        }
+        cache.insert(f->cache_key, r, Clock::now());
+        deliver(f->client, f->query, r);
+        finish_forward(f);
+        return true;
     }
 
     // Sends an upstream reply to the client: its id back, the question in the client's case,
@@ -544,6 +599,7 @@ struct DnsServer::Impl {
         f->done = true;
         boost::system::error_code ec;
         f->socket.close(ec);
+        f->stream.close(ec);
         f->timer.cancel();
         if (f->client.connection) f->client.connection->forwards--;
         forwards.erase(f);

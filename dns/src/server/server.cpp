@@ -156,7 +156,7 @@ struct DnsServer::Impl {
     // ---- listeners ----
 
     Result<std::uint16_t> open(const network::Address& ip, std::uint16_t port,
-                               ListenerOptions opts) {
+                               const ListenerOptions& opts) {
         if (listeners.count(ip)) return Error("already listening on " + network::to_string(ip));
         std::string where = network::to_string(ip) + ":" + std::to_string(port);
         // Port 0: the kernel picks a UDP port, which TCP may find taken; a few tries.
@@ -424,11 +424,21 @@ struct DnsServer::Impl {
         return it != listeners.end() && it->second->port == u.port;
     }
 
+    // The daemon's callback, kept from taking the I/O thread down: a throw means no upstream.
+    std::vector<Upstream> upstreams(const network::Address& source) {
+        if (!upstreams_for) return {};
+        try {
+            return upstreams_for(source);
+        } catch (...) {
+            return {};
+        }
+    }
+
     void forward(const Query& q, std::span<const std::uint8_t> packet,
                  const network::Address& source, const Client& client) {
         Transport transport = client.connection ? Transport::Tcp : Transport::Udp;
         counters.forwarded++;
-        std::vector<Upstream> ups = upstreams_for ? upstreams_for(source) : std::vector<Upstream>{};
+        std::vector<Upstream> ups = upstreams(source);
         std::erase_if(ups, [&](const Upstream& u) { return is_own_listener(u); });
         if (ups.empty()) {
             reply(client, tx_span(build_rcode_reply(q, Rcode::ServFail, transport, tx)));
@@ -619,7 +629,7 @@ DnsServer::~DnsServer() {
 Result<std::uint16_t> DnsServer::add_listener(const network::Address& ip, std::uint16_t port,
                                               ListenerOptions options) {
     if (impl_->stopped) return Error("dns server is stopped");
-    return impl_->on_io_thread([&] { return impl_->open(ip, port, std::move(options)); });
+    return impl_->on_io_thread([&] { return impl_->open(ip, port, options); });
 }
 
 Result<void> DnsServer::remove_listener(const network::Address& ip) {

@@ -421,8 +421,8 @@ inline ContainerRecord container(std::string name, std::string service, std::str
 }
 
 // proj_default (127.0.0.0/24): three web replicas, a db with an alias, and "big", a service of 40
-// replicas whose answer does not fit in 512 bytes. other_default (127.0.1.0/24): another
-// project's cache. 127.0.0.99 is no container's.
+// replicas whose answer does not fit in 512 bytes, and "six", which also has ::1. other_default
+// (127.0.1.0/24): another project's cache. 127.0.0.99 is no container's.
 inline Snapshot test_snapshot() {
     std::vector<NetworkRecord> networks{
         {"n1", "proj_default", false, {parse_prefix("127.0.0.0/24").value()}},
@@ -434,7 +434,9 @@ inline Snapshot test_snapshot() {
         container("proj-web-3", "web", "n1", "127.0.0.12"),
         container("proj-db-1", "db", "n1", "127.0.0.13", {"database"}),
         container("other-cache-1", "cache", "n2", "127.0.1.5"),
+        container("proj-six-1", "six", "n1", "127.0.0.14"),
     };
+    cs.back().endpoints[0].ipv6 = ip("::1");  // asks over IPv6 from the loopback
     for (int i = 0; i < 40; ++i) {
         std::string addr = "127.0.0." + std::to_string(100 + i);
         cs.push_back(container("proj-big-" + std::to_string(i + 1), "big", "n1", addr.c_str()));

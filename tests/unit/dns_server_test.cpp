@@ -235,4 +235,25 @@ TEST_F(ServerTest, ListenersComeAndGo) {
     EXPECT_TRUE(free) << free.error().message();
 }
 
+TEST_F(ServerTest, ListensOnIpv6) {
+    auto p6 = server->add_listener(ip("::1"), 0, {});
+    ASSERT_TRUE(p6) << p6.error().message();
+    int fd = ::socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    sockaddr_in6 to{};
+    to.sin6_family = AF_INET6;
+    to.sin6_port = htons(*p6);
+    to.sin6_addr = in6addr_loopback;
+    Bytes q = make_query("six", kAAAA, 66);
+    ::sendto(fd, q.data(), q.size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof to);
+    ASSERT_TRUE(wait_readable(fd, 3s));
+    Bytes b(512);
+    ssize_t n = ::recv(fd, b.data(), b.size(), 0);
+    ::close(fd);
+    ASSERT_GT(n, 0);
+    b.resize(static_cast<std::size_t>(n));
+    Reply r = decode(b);
+    EXPECT_EQ(r.id, 66);
+    EXPECT_EQ(r.addresses(), (std::vector<std::string>{"::1"}));
+}
+
 }  // namespace

@@ -78,6 +78,8 @@ struct Listener {
     Listener(asio::io_context& io) : datagrams(io), acceptor(io) {}
 };
 
+constexpr std::size_t kMaxQueuedReplies = 256;
+
 struct Connection : std::enable_shared_from_this<Connection> {
     std::shared_ptr<Listener> listener;
     tcp::socket socket;
@@ -345,6 +347,12 @@ struct DnsServer::Impl {
 
     void send_tcp(const std::shared_ptr<Connection>& c, std::span<const std::uint8_t> reply) {
         if (c->closed || reply.size() > kTcpLimit) return;
+        // Replies queue here only once the kernel's send buffer is full: a client that asks and
+        // never reads would otherwise grow the queue without end.
+        if (c->out.size() >= kMaxQueuedReplies) {
+            close(*c);
+            return;
+        }
         std::vector<std::uint8_t> framed(reply.size() + 2);
         write_frame_prefix(std::span<std::uint8_t, 2>(framed.data(), 2), reply.size());
         std::copy(reply.begin(), reply.end(), framed.begin() + 2);

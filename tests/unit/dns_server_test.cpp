@@ -240,6 +240,8 @@ TEST_F(ServerTest, ListenersComeAndGo) {
     // without FREEBIND this is EADDRNOTAVAIL).
     auto free = server->add_listener(ip("10.255.255.254"), 0, {});
     EXPECT_TRUE(free) << free.error().message();
+    auto free6 = server->add_listener(ip("fd00:beef::1"), 0, {});
+    EXPECT_TRUE(free6) << free6.error().message();
 }
 
 TEST_F(ServerTest, ListensOnIpv6) {

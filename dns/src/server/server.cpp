@@ -49,12 +49,10 @@ network::Address from_asio(const asio::ip::address& a) {
 }
 
 // The gateway address may not exist yet when the network's bridge is being made.
-void set_freebind(int fd, bool v6) {
+void set_freebind(int fd) {
     int one = 1;
+    // Linux reads this one flag for IPv6 sockets too.
     ::setsockopt(fd, IPPROTO_IP, IP_FREEBIND, &one, sizeof one);
-    // IPv6 sockets have their own option (Linux 4.15); glibc's headers do not name it.
-    constexpr int kIpv6Freebind = 78;
-    if (v6) ::setsockopt(fd, IPPROTO_IPV6, kIpv6Freebind, &one, sizeof one);
 }
 
 }  // namespace
@@ -189,7 +187,7 @@ struct DnsServer::Impl {
         udp::endpoint uep(address, port);
         l.datagrams.open(uep.protocol(), ec);
         if (ec) return 0;
-        set_freebind(l.datagrams.native_handle(), l.ip.v6);
+        set_freebind(l.datagrams.native_handle());
         if (l.ip.v6) l.datagrams.set_option(asio::ip::v6_only(true), ec);
         l.datagrams.bind(uep, ec);
         if (ec) return 0;
@@ -199,7 +197,7 @@ struct DnsServer::Impl {
         tcp::endpoint tep(address, bound);
         l.acceptor.open(tep.protocol(), ec);
         if (ec) return 0;
-        set_freebind(l.acceptor.native_handle(), l.ip.v6);
+        set_freebind(l.acceptor.native_handle());
         if (l.ip.v6) l.acceptor.set_option(asio::ip::v6_only(true), ec);
         l.acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
         l.acceptor.bind(tep, ec);

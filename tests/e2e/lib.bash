@@ -67,6 +67,18 @@ for prog in "$BERTH_BIN" "$BERTHD_BIN"; do
     fi
 done
 
+# api METHOD PATH [BODY]: calls berthd's API on its socket; sets OUT (the body), RC (the HTTP
+# status, or curl-failed), ERR (curl's stderr) and LAST_CMD.
+api() {
+    LAST_CMD="$1 $2 ${3:-}"
+    local -a data=()
+    [[ -n ${3:-} ]] && data=(-H 'Content-Type: application/json' --data "$3")
+    RC=$(curl -s -o "$T/.api" -w '%{http_code}' --max-time 60 --unix-socket "$SOCK" \
+        -X "$1" "${data[@]}" "http://berth$2" 2>"$T/.apierr") || RC=curl-failed
+    OUT=$(<"$T/.api")
+    ERR=$(<"$T/.apierr")
+}
+
 # ---------------------------------------------------------------------------------------------------
 # Processes and teardown
 

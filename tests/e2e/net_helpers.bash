@@ -115,13 +115,3 @@ listening() {
     done
 }
 
-# api METHOD PATH [BODY]: the daemon's HTTP API; sets OUT (the body), RC (the HTTP status).
-api() {
-    local -a data=()
-    [[ -n ${3:-} ]] && data=(-H 'Content-Type: application/json' --data "$3")
-    LAST_CMD="$1 $2 ${3:-}"
-    ERR=
-    RC=$(curl -s -o "$T/.api" -w '%{http_code}' -X "$1" "${data[@]}" --unix-socket "$SOCK" \
-        "http://berth$2" 2>"$T/.err") || ERR=$(<"$T/.err")
-    OUT=$(<"$T/.api")
-}

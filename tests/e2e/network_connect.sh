@@ -30,16 +30,6 @@ networks:
         - subnet: 172.31.88.0/24
 YAML
 
-# api METHOD PATH [BODY]: calls berthd; sets OUT (the body), RC (the HTTP status) and LAST_CMD.
-api() {
-    LAST_CMD="$1 $2 ${3:-}"
-    local -a data=()
-    [[ -n ${3:-} ]] && data=(-H 'Content-Type: application/json' --data "$3")
-    RC=$(curl -s -o "$T/.api" -w '%{http_code}' --max-time 60 --unix-socket "$SOCK" \
-        -X "$1" "${data[@]}" "http://berth$2" 2>"$T/.apierr") || RC=curl-failed
-    OUT=$(<"$T/.api")
-    ERR=$(<"$T/.apierr")
-}
 
 # The IPv4 addresses (CIDR) of IFACE inside SERVICE's container.
 inner_addr() {

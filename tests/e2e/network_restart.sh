@@ -37,16 +37,6 @@ port_held() {
     ! python3 -c 'import socket,sys; s=socket.socket(); s.bind(("0.0.0.0", int(sys.argv[1])))' \
         "$PORT" 2>/dev/null
 }
-# api METHOD PATH [BODY]: calls berthd; sets OUT (the body), RC (the HTTP status) and LAST_CMD.
-api() {
-    LAST_CMD="$1 $2 ${3:-}"
-    local -a data=()
-    [[ -n ${3:-} ]] && data=(-H 'Content-Type: application/json' --data "$3")
-    RC=$(curl -s -o "$T/.api" -w '%{http_code}' --max-time 60 --unix-socket "$SOCK" \
-        -X "$1" "${data[@]}" "http://berth$2" 2>"$T/.apierr") || RC=curl-failed
-    OUT=$(<"$T/.api")
-    ERR=$(<"$T/.apierr")
-}
 # check_all WHEN: everything that must hold while the project runs and berthd answers.
 check_all() {
     local when=$1

@@ -21,24 +21,12 @@
 #include "network/nftables.hpp"
 #include "network/port_reservation.hpp"
 #include "network_manager.hpp"
+#include "step_support.hpp"
 
 using namespace berth;
+using test_support::failed;
 
 namespace {
-
-int failed(const std::string& what, const std::string& why) {
-    std::fprintf(stderr, "%s: %s\n", what.c_str(), why.c_str());
-    return 1;
-}
-
-#define STEP(expr, what)                                                      \
-    do {                                                                      \
-        if (auto r_ = (expr); !r_) return failed(what, r_.error().message()); \
-    } while (0)
-#define CHECK(cond, what)                        \
-    do {                                         \
-        if (!(cond)) return failed(what, #cond); \
-    } while (0)
 
 std::string id_of(int i) {
     char buf[65];

@@ -23,26 +23,14 @@
 
 #include "network/netlink.hpp"
 #include "network/netns.hpp"
+#include "step_support.hpp"
 
 using namespace berth::network;
+using test_support::failed;
 
 namespace {
 
 constexpr int kSkipped = 77;
-
-int failed(const std::string& what, const std::string& why) {
-    std::fprintf(stderr, "%s: %s\n", what.c_str(), why.c_str());
-    return 1;
-}
-
-#define STEP(expr, what)                                                      \
-    do {                                                                      \
-        if (auto r_ = (expr); !r_) return failed(what, r_.error().message()); \
-    } while (0)
-#define CHECK(cond, what)                                  \
-    do {                                                   \
-        if (!(cond)) return failed(what, "false: " #cond); \
-    } while (0)
 
 Address addr(const char* text) {
     return parse_address(text).value();

@@ -24,24 +24,12 @@
 #include "network/netlink.hpp"
 #include "network/netns.hpp"
 #include "network/sysctl.hpp"
+#include "step_support.hpp"
 
 using namespace berth::network;
+using test_support::failed;
 
 namespace {
-
-int failed(const std::string& what, const std::string& why) {
-    std::fprintf(stderr, "%s: %s\n", what.c_str(), why.c_str());
-    return 1;
-}
-
-#define STEP(expr, what)                                                      \
-    do {                                                                      \
-        if (auto r_ = (expr); !r_) return failed(what, r_.error().message()); \
-    } while (0)
-#define CHECK(cond, what)                                  \
-    do {                                                   \
-        if (!(cond)) return failed(what, "false: " #cond); \
-    } while (0)
 
 // Runs body in a forked child with private network and mount namespaces and a fresh folder.
 void in_private_namespaces(const std::function<int(const std::string& dir)>& body) {

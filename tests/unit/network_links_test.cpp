@@ -21,16 +21,17 @@
 #include <string>
 #include <vector>
 
+#include "netns_child.hpp"
 #include "network/netlink.hpp"
 #include "network/netns.hpp"
-#include "step_support.hpp"
 
 using namespace berth::network;
 using test_support::failed;
+using test_support::in_private_namespaces;
 
 namespace {
 
-constexpr int kSkipped = 77;
+using test_support::kSkipped;
 
 Address addr(const char* text) {
     return parse_address(text).value();
@@ -38,35 +39,6 @@ Address addr(const char* text) {
 
 Prefix prefix(const char* text) {
     return parse_prefix(text).value();
-}
-
-// Runs body in a forked child with private network and mount namespaces and a fresh folder;
-// the body returns kSkipped when the kernel lacks what it needs.
-void in_private_namespaces(const std::function<int(const std::string& dir)>& body) {
-    if (::geteuid() != 0) GTEST_SKIP() << "needs root (namespaces, links)";
-    pid_t child = ::fork();
-    ASSERT_GE(child, 0);
-    if (child == 0) {
-        if (::unshare(CLONE_NEWNET | CLONE_NEWNS) != 0) _exit(failed("unshare", "failed"));
-        if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) {
-            _exit(failed("make / private", "failed"));
-        }
-        char dir[] = "/tmp/berth-links-XXXXXX";
-        if (!::mkdtemp(dir)) _exit(failed("mkdtemp", "failed"));
-        int rc = body(dir);
-        // What a failed or skipped body left: its pins first, which unlink alone cannot remove.
-        std::error_code ignored;
-        for (const auto& e : std::filesystem::directory_iterator(dir, ignored)) {
-            (void)remove_netns(e.path());
-        }
-        std::filesystem::remove_all(dir, ignored);
-        _exit(rc);
-    }
-    int status = 0;
-    ASSERT_EQ(::waitpid(child, &status, 0), child);
-    ASSERT_TRUE(WIFEXITED(status));
-    if (WEXITSTATUS(status) == kSkipped) GTEST_SKIP() << "see the child's message above";
-    EXPECT_EQ(WEXITSTATUS(status), 0) << "see the child's message above";
 }
 
 // The parent link: one end of a veth pair, both ends up.

@@ -21,42 +21,19 @@
 #include <stdexcept>
 #include <string>
 
+#include "netns_child.hpp"
 #include "network/netlink.hpp"
 #include "network/netns.hpp"
 #include "network/sysctl.hpp"
-#include "step_support.hpp"
 
 using namespace berth::network;
 using test_support::failed;
 
 namespace {
 
-// Runs body in a forked child with private network and mount namespaces and a fresh folder.
+// Every body here removes what it pins: its folder must be left empty.
 void in_private_namespaces(const std::function<int(const std::string& dir)>& body) {
-    if (::geteuid() != 0) GTEST_SKIP() << "needs root (namespaces, mounts)";
-    pid_t child = ::fork();
-    ASSERT_GE(child, 0);
-    if (child == 0) {
-        if (::unshare(CLONE_NEWNET | CLONE_NEWNS) != 0) _exit(failed("unshare", "failed"));
-        if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) {
-            _exit(failed("make / private", "failed"));
-        }
-        char dir[] = "/tmp/berth-netns-XXXXXX";
-        if (!::mkdtemp(dir)) _exit(failed("mkdtemp", "failed"));
-        int rc = body(dir);
-        if (::rmdir(dir) != 0 && rc == 0) rc = failed("rmdir " + std::string(dir), "not empty");
-        // What a failed or skipped body left: its pins first, which unlink alone cannot remove.
-        std::error_code ignored;
-        for (const auto& e : std::filesystem::directory_iterator(dir, ignored)) {
-            (void)remove_netns(e.path());
-        }
-        std::filesystem::remove_all(dir, ignored);
-        _exit(rc);
-    }
-    int status = 0;
-    ASSERT_EQ(::waitpid(child, &status, 0), child);
-    ASSERT_TRUE(WIFEXITED(status));
-    EXPECT_EQ(WEXITSTATUS(status), 0) << "see the child's message above";
+    test_support::in_private_namespaces(body, true);
 }
 
 bool mounted(const std::string& path) {

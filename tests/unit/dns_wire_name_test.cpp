@@ -5,16 +5,12 @@
 #include <string>
 
 #include "dns/wire.hpp"
+#include "dns_wire_helpers.hpp"
 
 using namespace berth::dns;
+using berth::dns::test::name;
 
 namespace {
-
-Name name(const std::string& text) {
-    auto n = parse_name(text);
-    EXPECT_TRUE(n.ok()) << text << ": " << (n.ok() ? "" : n.error().message());
-    return n.ok() ? *n : Name();
-}
 
 std::string wire_of(const Name& n) {
     return {reinterpret_cast<const char*>(n.wire().data()), n.wire_size()};

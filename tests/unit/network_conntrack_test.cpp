@@ -15,6 +15,7 @@
 #include "network/conntrack.hpp"
 #include "network/netlink.hpp"
 #include "network/nftables.hpp"
+#include "step_support.hpp"
 
 using namespace berth::network;
 
@@ -118,13 +119,7 @@ int in_private_namespace() {
 
 TEST(Conntrack, UdpFlowsOfOnePortAreDeletedAndOthersKept) {
     if (::geteuid() != 0) GTEST_SKIP() << "needs root (network namespaces, conntrack)";
-    pid_t child = ::fork();
-    ASSERT_GE(child, 0);
-    if (child == 0) _exit(in_private_namespace());
-    int status = 0;
-    ASSERT_EQ(::waitpid(child, &status, 0), child);
-    ASSERT_TRUE(WIFEXITED(status));
-    EXPECT_EQ(WEXITSTATUS(status), 0) << "see the child's message above";
+    test_support::expect_child_succeeds(in_private_namespace);
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 
 #include "network/firewall.hpp"
 #include "network/nftables.hpp"
+#include "step_support.hpp"
 
 using namespace berth::network;
 
@@ -52,13 +53,7 @@ int in_private_namespace() {
 
 TEST(Nftables, AppliesAndRemovesOnlyBerthsTable) {
     if (::geteuid() != 0) GTEST_SKIP() << "needs root (a network namespace, nftables)";
-    pid_t child = ::fork();
-    ASSERT_GE(child, 0);
-    if (child == 0) _exit(in_private_namespace());
-    int status = 0;
-    ASSERT_EQ(::waitpid(child, &status, 0), child);
-    ASSERT_TRUE(WIFEXITED(status));
-    EXPECT_EQ(WEXITSTATUS(status), 0) << "see the child's message above";
+    test_support::expect_child_succeeds(in_private_namespace);
 }
 
 }  // namespace

@@ -9,8 +9,9 @@
 #include <fstream>
 
 #include "compose/hash.hpp"
+#include "container_etc.hpp"
+#include "dns_service.hpp"
 #include "engine/container_state.hpp"
-#include "etc_files.hpp"
 #include "health_monitor.hpp"
 #include "images/images.hpp"
 #include "log.hpp"
@@ -85,25 +86,6 @@ Result<ResolvedImage> resolve_image(DaemonContext& ctx, const std::string& servi
 
 namespace {
 
-Result<void> write_text(const std::string& path, const std::string& text) {
-    return engine::write_file_atomic(path, text);
-}
-
-Result<void> write_etc_files(const std::string& dir, const compose::Node& service,
-                             const std::string& hostname, bool host_net,
-                             const std::string& own_hosts) {
-    std::error_code ec;
-    fs::create_directories(dir, ec);
-    if (ec) return errno_error("create " + dir, ec.value());
-    auto hosts = engine::read_text_file("/etc/hosts");
-    auto resolv = engine::read_text_file("/etc/resolv.conf");
-    EtcFiles f = etc_files(service, hostname, host_net,
-                           {hosts ? *hosts : std::string(), resolv ? *resolv : std::string()});
-    if (auto r = write_text(dir + "/hosts", f.hosts + own_hosts); !r) return r;
-    if (auto r = write_text(dir + "/hostname", f.hostname); !r) return r;
-    return write_text(dir + "/resolv.conf", f.resolv_conf);
-}
-
 bool uses_host_network(const compose::Node& service) {
     const compose::Node* mode = service.find("network_mode");
     return mode && mode->is_scalar() && mode->text == "host";
@@ -170,19 +152,6 @@ Result<std::vector<NetworkJoin>> joins_of(DaemonContext& ctx, const compose::Pro
         if (!rec) return rec.error();
         if (!*rec) return Error("network " + spec->name + " not found");
         out.push_back({std::move(**rec), a});
-    }
-    return out;
-}
-
-// The container's own lines of /etc/hosts: each of its addresses with its hostname.
-std::string own_hosts(DaemonContext& ctx, const std::string& id, const std::string& hostname) {
-    std::string out;
-    auto eps = ctx.db->endpoints(id);
-    if (!eps) return out;
-    for (const auto& e : *eps) {
-        for (const auto* a : {&e.ipv4, &e.ipv6}) {
-            if (!a->empty()) out += *a + "\t" + hostname + "\n";
-        }
     }
     return out;
 }
@@ -257,9 +226,7 @@ Result<ContainerRecord> make_container(DaemonContext& ctx, const compose::Projec
     }
     auto args = scheduler::container_args(*node, cc);
     if (!args) return std::move(args).error();
-    if (auto r = write_etc_files(cc.state_dir, *node, args->hostname, uses_host_network(*node),
-                                 own_hosts(ctx, id, args->hostname));
-        !r) {
+    if (auto r = write_etc_files(ctx, id, *node, args->hostname, uses_host_network(*node)); !r) {
         return r.error();
     }
     ContainerRecord rec;
@@ -317,7 +284,11 @@ Result<void> start_container(DaemonContext& ctx, const ContainerRecord& c) {
 }
 
 Result<void> launch_container(DaemonContext& ctx, const ContainerRecord& c) {
+    // Its names answer from before its first instruction runs, so a peer started right after it
+    // finds it; a start that fails takes them back.
+    if (ctx.dns) ctx.dns->starting(c.id);
     if (auto r = ctx.runtime->start(c.id); !r) {
+        if (ctx.dns) ctx.dns->container_changed(c.id);
         Error e = r.error();
         return e.context("start container " + c.name);
     }

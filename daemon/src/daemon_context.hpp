@@ -20,6 +20,7 @@ namespace berth::daemon {
 class RestartManager;
 class HealthMonitor;   // health_monitor.hpp
 class NetworkManager;  // network_manager.hpp
+class DnsService;      // dns_service.hpp
 
 struct DaemonContext {
     DaemonConfig cfg;
@@ -51,6 +52,8 @@ struct DaemonContext {
     // Networks, container namespaces and published ports (network_manager.hpp); null where
     // nothing may touch the kernel's networking (unit tests), so bridge services are refused.
     std::shared_ptr<NetworkManager> networks;
+    // The embedded resolver (dns_service.hpp); null where none runs (unit tests).
+    std::shared_ptr<DnsService> dns;
 
   private:
     std::mutex locks_mu_;

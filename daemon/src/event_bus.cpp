@@ -33,9 +33,19 @@ void EventBus::publish(const std::string& action, const std::string& id,
                      added.error().message().c_str());
         return;
     }
-    std::lock_guard lock(mu_);
-    last_seq_ = std::max(last_seq_, added->seq);
+    std::vector<Observer> observers;
+    {
+        std::lock_guard lock(mu_);
+        last_seq_ = std::max(last_seq_, added->seq);
+        observers = observers_;
+    }
     changed_.notify_all();
+    for (const auto& o : observers) o(action, id);
+}
+
+void EventBus::observe(Observer o) {
+    std::lock_guard lock(mu_);
+    observers_.push_back(std::move(o));
 }
 
 void EventBus::follow(std::int64_t since_nano, std::int64_t until_nano,

@@ -8,6 +8,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "daemon/state.hpp"
 
@@ -30,12 +31,18 @@ class EventBus {
 
     void stop();
 
+    // Called after each event is recorded, on the publisher's thread, outside the bus's lock:
+    // how the resolver learns that a container started, stopped or changed health.
+    using Observer = std::function<void(const std::string& action, const std::string& id)>;
+    void observe(Observer o);
+
   private:
     StateDb& db_;
     std::mutex mu_;
     std::condition_variable changed_;
     std::int64_t last_seq_ = 0;
     bool stopping_ = false;
+    std::vector<Observer> observers_;
 };
 
 std::int64_t now_nano();

@@ -126,8 +126,12 @@ static Result<std::vector<network::SubnetSpec>> plan_subnets(
 
 Result<NetworkRecord> NetworkManager::create(const network::NetworkSpec& spec,
                                              const std::string& project) {
-    std::lock_guard lock(mu_);
-    return create_locked(spec, project);
+    auto made = [&] {
+        std::lock_guard lock(mu_);
+        return create_locked(spec, project);
+    }();
+    if (made && networks_changed_) networks_changed_();
+    return made;
 }
 
 Result<NetworkRecord> NetworkManager::create_locked(const network::NetworkSpec& spec,
@@ -249,6 +253,12 @@ Result<std::vector<NetworkRecord>> NetworkManager::list() {
 }
 
 Result<void> NetworkManager::remove(const NetworkRecord& n) {
+    auto removed = remove_unobserved(n);
+    if (networks_changed_) networks_changed_();
+    return removed;
+}
+
+Result<void> NetworkManager::remove_unobserved(const NetworkRecord& n) {
     std::lock_guard lock(mu_);
     auto eps = db_.endpoints("", n.id);
     if (!eps) return eps.error();

@@ -5,6 +5,7 @@
 // and `down` can undo them. One lock orders every change, so allocations never race.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -68,6 +69,10 @@ class NetworkManager {
     // Everything of the container: ports, interfaces, namespace. Idempotent; errors collected.
     Result<void> release_container(const std::string& container_id);
 
+    // Called after a network is created or removed, outside the manager's lock (the resolver
+    // listens on the bridges' gateways). Set before any request is served.
+    void on_networks_changed(std::function<void()> f) { networks_changed_ = std::move(f); }
+
     // Waits until the links removed so far are deleted in the kernel (link_reaper.hpp).
     void settle() { reaper_.drain(); }
 
@@ -79,6 +84,7 @@ class NetworkManager {
   private:
     Result<NetworkRecord> create_locked(const network::NetworkSpec& spec,
                                         const std::string& project);
+    Result<void> remove_unobserved(const NetworkRecord& n);  // remove() but for the observer
     Result<EndpointRecord> attach_locked(const std::string& container_id, const NetworkRecord& n,
                                          const scheduler::Attachment& attachment, int position,
                                          bool default_route);
@@ -102,6 +108,7 @@ class NetworkManager {
     // The port mappings of the rules last applied: a udp mapping that changes takes its
     // conntrack entries with it. Empty at start, so restore() clears every published udp port.
     std::vector<network::PortMapping> applied_ports_;
+    std::function<void()> networks_changed_;
     LinkReaper reaper_;  // last: its destructor deletes what is queued while the rest still stands
 };
 

@@ -3,8 +3,11 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "container_etc.hpp"
+#include "dns_service.hpp"
 #include "event_bus.hpp"
 #include "json_fields.hpp"
+#include "log.hpp"
 #include "network_manager.hpp"
 #include "routes.hpp"
 
@@ -225,6 +228,8 @@ void connect_route(DaemonContext& ctx, const HttpRequest& q, ResponseWriter& w, 
     } else if (auto r = ctx.networks->disconnect(c->id, *n); !r) {
         return w.error(status_of(r.error()), r.error().message());
     }
+    if (ctx.dns) ctx.dns->container_changed(c->id);
+    if (auto r = update_resolvers(ctx, c->id); !r) log_warn(r.error().message());
     w.json(200, "{}");
 }
 

@@ -7,8 +7,10 @@
 #include <cstdio>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "adopt.hpp"
+#include "dns_service.hpp"
 #include "exit_watch.hpp"
 #include "health_monitor.hpp"
 #include "log.hpp"
@@ -129,6 +131,25 @@ Result<void> start_networks(DaemonContext& ctx) {
     return {};
 }
 
+// The resolver, fed by the events that change what it answers and by network changes. Its
+// observers are set before any route is served; an event published before start() is covered by
+// start()'s full load.
+void start_dns(DaemonContext& ctx) {
+    DnsServiceOptions o;
+    o.default_servers = ctx.cfg.dns;
+    ctx.dns = std::make_shared<DnsService>(ctx, std::move(o));
+    std::weak_ptr<DnsService> weak = ctx.dns;
+    ctx.events->observe([weak](const std::string& action, const std::string& id) {
+        static const std::set<std::string> relevant{"create", "start", "die", "stop", "destroy"};
+        if (!relevant.count(action) && action.rfind("health_status", 0) != 0) return;
+        if (auto d = weak.lock()) d->container_changed(id);
+    });
+    ctx.networks->on_networks_changed([weak] {
+        if (auto d = weak.lock()) d->networks_changed();
+    });
+    ctx.dns->start();
+}
+
 }  // namespace
 
 std::mutex& DaemonContext::project_lock(const std::string& project) {
@@ -166,6 +187,7 @@ Result<void> register_routes(Router& router, const DaemonConfig& cfg) {
     g_restarts->resume();
     g_ctx->health = std::make_shared<HealthMonitor>(*g_ctx);
     g_ctx->health->resume_running();
+    start_dns(*g_ctx);
     add_project_routes(router, *g_ctx);
     add_query_routes(router, *g_ctx);
     add_stdio_routes(router, *g_ctx);
@@ -177,6 +199,7 @@ Result<void> register_routes(Router& router, const DaemonConfig& cfg) {
 }
 
 void shutdown_service() {
+    if (g_ctx && g_ctx->dns) g_ctx->dns->stop();
     g_watch.reset();
     if (g_ctx) g_ctx->health.reset();
     if (g_ctx) g_ctx->restarts = nullptr;

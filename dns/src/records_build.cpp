@@ -59,6 +59,20 @@ std::size_t Snapshot::name_count() const {
     return n;
 }
 
+std::vector<std::pair<std::string, std::vector<Address>>> Snapshot::table(
+    std::string_view network_name) const {
+    std::vector<std::pair<std::string, std::vector<Address>>> out;
+    auto found = table_by_name_.find(normalized(network_name));
+    if (found == table_by_name_.end()) return out;
+    for (const auto& [name, entry] : tables_[found->second].names) {
+        std::vector<Address> all = entry.v4;
+        all.insert(all.end(), entry.v6.begin(), entry.v6.end());
+        out.emplace_back(name, std::move(all));
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
 Result<Snapshot> Snapshot::build(const std::vector<NetworkRecord>& networks,
                                  const std::vector<ContainerRecord>& containers) {
     Snapshot s;

@@ -47,7 +47,7 @@ app_start=$(started_nano archery-lite-app-1)
 t "app serves what its env_file and its dependencies gave it"
 wait_until 20 eval 'curl -fsS http://127.0.0.1:9123/ >/dev/null 2>&1' || fail "app never served"
 page=$(curl -fsS http://127.0.0.1:9123/ 2>&1 || true)
-expect_eq "$page" "archery-lite: db at mysql:3306, cache at redis:6379 says PONG" "app's page"
+expect_eq "$page" "archery-lite: db at db:3306, cache at cache:6379 says PONG" "app's page"
 
 t "restart: always brings a killed db back"
 db_id=$(container_id db)

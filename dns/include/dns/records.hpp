@@ -106,6 +106,10 @@ class Snapshot {
     // (network, name) pairs that have at least one address.
     std::size_t name_count() const;
     std::size_t network_count() const { return tables_.size(); }
+    // The names the network answers and their addresses (IPv4 first), sorted by name: what a
+    // debugging view shows. Empty for an unknown network.
+    std::vector<std::pair<std::string, std::vector<Address>>> table(
+        std::string_view network_name) const;
 
   private:
     friend void lookup(const Snapshot&, const Address&, std::string_view, QueryType, std::uint64_t,

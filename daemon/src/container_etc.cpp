@@ -29,6 +29,35 @@ std::string written_path(const DaemonContext& ctx, const std::string& id) {
 std::string upstreams_path(const DaemonContext& ctx, const std::string& id) {
     return ctx.container_data(id) + "/dns-servers";
 }
+std::string links_path(const DaemonContext& ctx, const std::string& id) {
+    return ctx.container_data(id) + "/dns-links";
+}
+
+// compose `links: [service:alias]` as "alias service" lines; a bare "service" adds no name.
+std::string link_lines(const compose::Node& service) {
+    std::string out;
+    const compose::Node* links = service.find("links");
+    if (!links || !links->is_seq()) return out;
+    for (const auto& item : links->items) {
+        if (!item.is_scalar()) continue;
+        auto colon = item.text.find(':');
+        if (colon == std::string::npos || colon + 1 == item.text.size()) continue;
+        out += item.text.substr(colon + 1) + " " + item.text.substr(0, colon) + "\n";
+    }
+    return out;
+}
+
+std::vector<std::string> lines_of(const std::string& path) {
+    std::vector<std::string> out;
+    auto text = engine::read_text_file(path);
+    if (!text) return out;
+    std::istringstream in(*text);
+    std::string line;
+    while (std::getline(in, line)) {
+        if (!line.empty()) out.push_back(line);
+    }
+    return out;
+}
 
 // Atomic replacement with the mode set explicitly, whatever berthd's umask.
 Result<void> write_public(const std::string& path, const std::string& text) {
@@ -135,7 +164,8 @@ Result<void> write_etc_files(DaemonContext& ctx, const std::string& id,
     if (auto r = engine::write_file_atomic(written_path(ctx, id), f->resolv_conf); !r) return r;
     std::string servers;
     for (const auto& s : dns_servers(service)) servers += s + "\n";
-    return engine::write_file_atomic(upstreams_path(ctx, id), servers);
+    if (auto r = engine::write_file_atomic(upstreams_path(ctx, id), servers); !r) return r;
+    return engine::write_file_atomic(links_path(ctx, id), link_lines(service));
 }
 
 Result<void> update_resolvers(DaemonContext& ctx, const std::string& id) {
@@ -160,13 +190,15 @@ Result<void> update_resolvers(DaemonContext& ctx, const std::string& id) {
 }
 
 std::vector<std::string> recorded_dns_servers(const DaemonContext& ctx, const std::string& id) {
-    std::vector<std::string> out;
-    auto text = engine::read_text_file(upstreams_path(ctx, id));
-    if (!text) return out;
-    std::istringstream in(*text);
-    std::string line;
-    while (std::getline(in, line)) {
-        if (!line.empty()) out.push_back(line);
+    return lines_of(upstreams_path(ctx, id));
+}
+
+std::vector<std::pair<std::string, std::string>> recorded_links(const DaemonContext& ctx,
+                                                                const std::string& id) {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& line : lines_of(links_path(ctx, id))) {
+        auto space = line.find(' ');
+        if (space != std::string::npos) out.emplace_back(line.substr(0, space), line.substr(space + 1));
     }
     return out;
 }

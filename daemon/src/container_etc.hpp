@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/result.hpp"
@@ -29,5 +30,8 @@ Result<void> update_resolvers(DaemonContext& ctx, const std::string& id);
 
 // The container's `dns:` servers as recorded at creation ("" lines dropped).
 std::vector<std::string> recorded_dns_servers(const DaemonContext& ctx, const std::string& id);
+// Its compose `links` with an alias, as {alias, service} pairs: names only it resolves.
+std::vector<std::pair<std::string, std::string>> recorded_links(const DaemonContext& ctx,
+                                                                const std::string& id);
 
 }  // namespace berth::daemon

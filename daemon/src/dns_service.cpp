@@ -113,6 +113,7 @@ void DnsService::load_container_locked(const std::string& id) {
     d.service = c.oneoff ? "" : c.service;
     auto hostname = engine::read_text_file(ctx_.container_data(id) + "/etc/hostname");
     d.hostname = hostname ? trimmed(*hostname) : "";
+    const auto links = recorded_links(ctx_, id);
     auto eps = ctx_.db->endpoints(id);
     if (eps) {
         std::sort(eps->begin(), eps->end(),
@@ -123,6 +124,7 @@ void DnsService::load_container_locked(const std::string& id) {
             de.ipv4 = address(e.ipv4);
             de.ipv6 = address(e.ipv6);
             de.aliases = e.aliases;
+            de.links = links;
             d.endpoints.push_back(std::move(de));
         }
     }

@@ -5,7 +5,8 @@
       Listens on IP:53, UDP and TCP, prints "listening". Answers every A question with
       198.51.100.TAG, except big.example, which gets 40 A records (over 512 bytes), whatever the
       transport: the resolver must truncate it for a UDP client. --silent reads and never answers
-      (a dead upstream that is still bound). Runs until killed.
+      (a dead upstream that is still bound). Prints "q NAME" for each question. Runs until
+      killed.
   dnsprobe.py ask SERVER NAME [--type A|AAAA|PTR] [--tcp] [--edns SIZE] [--count N]
       Asks SERVER:53 and prints one line per answer message:
       "rcode=N tc=0|1 answers=A1,A2,..." (PTR targets are printed as names). With --tcp and
@@ -171,10 +172,11 @@ def serve(args):
             try:
                 (n,) = struct.unpack(">H", recv_exact(conn, 2))
                 msg = recv_exact(conn, n)
+                print("q", read_name(msg, 12)[0], flush=True)
                 if not silent:
                     reply = answer(msg, tag)
                     conn.sendall(struct.pack(">H", len(reply)) + reply)
-            except (ConnectionError, ValueError, struct.error):
+            except (ConnectionError, ValueError, IndexError, UnicodeDecodeError, struct.error):
                 pass
             conn.close()
 
@@ -182,6 +184,10 @@ def serve(args):
     print("listening", flush=True)
     while True:
         msg, peer = u.recvfrom(65535)
+        try:
+            print("q", read_name(msg, 12)[0], flush=True)
+        except (ValueError, IndexError, UnicodeDecodeError):
+            continue
         if silent:
             continue
         try:

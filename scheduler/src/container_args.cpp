@@ -53,9 +53,14 @@ Result<void> refuse_unsupported(const ArgsBuilder& b) {
         "storage_opt",    "runtime",        "isolation",        "gpus",
         "mac_address",    "pre_start",      "post_start",       "pre_stop",
         "use_api_socket", "models",         "provider",         "credential_spec",
-        "links",          "external_links"};
+        "external_links"};
     for (const char* key : kRefused) {
         if (b.get(key) != nullptr) return b.fail(std::string(key) + " is not supported yet");
+    }
+    // berth's resolver gives a link's alias to the linking container: there is none without a
+    // bridge network, as Docker refuses links with host networking.
+    if (b.get("links") != nullptr && !needs_bridge_network(b.service)) {
+        return b.fail("links need a bridge network; remove network_mode or the links");
     }
     if (const Node* cgroup = b.get("cgroup"); cgroup && cgroup->text != "host") {
         // Containers share the host's cgroup namespace (Docker's default on cgroup v1).

@@ -461,10 +461,14 @@ expect_no_trace() {
 # ---------------------------------------------------------------------------------------------------
 # The daemon
 
+# dns: the upstream of berth's resolver for containers without `dns:` of their own. Nothing
+# listens on 127.0.0.9 in the test's namespace, so a name that is not berth's fails at once and
+# never reaches the machine's own resolver.
 write_daemon_json() {
     mkdir -p "$DATA_ROOT" "$EXEC_ROOT" "$T/home"
     jq -n --arg d "$DATA_ROOT" --arg e "$EXEC_ROOT" --arg s "unix://$SOCK" \
-        '{"data-root": $d, "exec-root": $e, "hosts": [$s], "debug": true}' >"$T/daemon.json"
+        '{"data-root": $d, "exec-root": $e, "hosts": [$s], "debug": true, "dns": ["127.0.0.9"]}' \
+        >"$T/daemon.json"
 }
 
 ping_ok() {

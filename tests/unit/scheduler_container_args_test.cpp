@@ -296,6 +296,11 @@ TEST_F(ContainerArgsTest, ReadOnlyTmpfsVolume) {
     EXPECT_TRUE(has(o.spec.mounts[0].options, "ro"));
 }
 
+TEST_F(ContainerArgsTest, LinksNeedABridgeNetwork) {
+    EXPECT_EQ(error(kHost, "    links: [db:database]\n  db:\n    image: busybox\n"),
+              "service \"s\": links need a bridge network; remove network_mode or the links");
+}
+
 TEST_F(ContainerArgsTest, MountErrors) {
     EXPECT_EQ(error(kHost, "    volumes:\n      - data:/var/lib/db\nvolumes:\n  data:\n"),
               "service \"s\": volume \"data\": named volumes are not supported yet");

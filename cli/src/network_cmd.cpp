@@ -282,6 +282,32 @@ void add_connect(CLI::App* network, const VerbContext& ctx) {
     disconnect->callback([ctx, d] { ctx.exit_code = run_disconnect(ctx, *d); });
 }
 
+int run_dns(const VerbContext& ctx, const NetworkFlags& f) {
+    auto client = connect(ctx.global);
+    if (!client) return report(client.error());
+    auto r = call(*client, get_request(network_path(f.network) + "/dns"));
+    if (!r) return report(r.error());
+    if (f.format == "json") {
+        std::cout << r->doc.dump() << "\n";
+        return 0;
+    }
+    if (!f.format.empty()) return fail(Error("--format takes json"));
+    auto out = render_dns(r->doc, f.container);
+    if (!out) return fail(out.error());
+    std::cout << *out;
+    return 0;
+}
+
+void add_dns(CLI::App& app, const VerbContext& ctx) {
+    auto f = std::make_shared<NetworkFlags>();
+    auto* dns = app.add_subcommand(
+        "dns", "Show the names a network's resolver answers, or the addresses of one name");
+    dns->add_option("--format", f->format, "json: the resolver's whole table");
+    dns->add_option("NETWORK", f->network, "Network")->required();
+    dns->add_option("NAME", f->container, "A name, as a container on the network would ask it");
+    dns->callback([ctx, f] { ctx.exit_code = run_dns(ctx, *f); });
+}
+
 void add_prune(CLI::App* network, const VerbContext& ctx) {
     auto f = std::make_shared<NetworkFlags>();
     auto* prune = network->add_subcommand("prune", "Remove all unused networks");
@@ -301,6 +327,7 @@ void add_network_commands(CLI::App& app, VerbContext ctx) {
     add_rm_inspect(network, ctx);
     add_connect(network, ctx);
     add_prune(network, ctx);
+    add_dns(app, ctx);
 }
 
 }  // namespace berth::cli

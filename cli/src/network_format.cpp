@@ -1,6 +1,7 @@
 #include "network_format.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <sstream>
 
 #include "go_template.hpp"
@@ -151,6 +152,41 @@ Result<std::string> render_network_inspect(const nlohmann::ordered_json& network
     std::vector<json> rows;
     for (const auto& n : networks) rows.push_back(json::parse(n.dump()));
     return each(*t, rows);
+}
+
+Result<std::string> render_dns(const nlohmann::json& doc, const std::string& name) {
+    const std::string network = doc.value("Name", "");
+    const auto names = doc.value("Names", nlohmann::json::array());
+    auto addresses = [](const nlohmann::json& entry) {
+        std::string out;
+        for (const auto& a : entry.value("Addresses", nlohmann::json::array())) {
+            out += (out.empty() ? "" : " ") + a.get<std::string>();
+        }
+        return out;
+    };
+    if (!name.empty()) {
+        std::string lower = name;
+        for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        for (const auto& entry : names) {
+            if (entry.value("Name", "") != lower) continue;
+            std::string out = addresses(entry);
+            std::replace(out.begin(), out.end(), ' ', '\n');
+            return out + "\n";
+        }
+        return Error("no name \"" + name + "\" on network " + network +
+                     ": its containers get NXDOMAIN, or an upstream's answer if no network has it");
+    }
+    std::size_t width = 4;
+    for (const auto& entry : names) width = std::max(width, entry.value("Name", "").size());
+    std::string out =
+        "NETWORK  " + network + "\nRESOLVER " +
+        (doc.value("Resolver", "").empty() ? "(none)" : doc.value("Resolver", "") + ":53") + "\n\n";
+    auto row = [&](const std::string& a, const std::string& b) {
+        out += a + std::string(width + 3 - a.size(), ' ') + b + "\n";
+    };
+    row("NAME", "ADDRESSES");
+    for (const auto& entry : names) row(entry.value("Name", ""), addresses(entry));
+    return out;
 }
 
 }  // namespace berth::cli

@@ -35,6 +35,10 @@ inline constexpr const char* kPruneQuestion =
 
 // `network prune`'s output: "Deleted Networks:", the names, and an empty line, as docker prints
 // it; nothing when nothing was removed.
+// `berth dns`: the resolver's address and each name it answers with its addresses; with `name`,
+// only that name's addresses, one per line (an error when the network has no such name).
+Result<std::string> render_dns(const nlohmann::json& doc, const std::string& name);
+
 std::string prune_report(const std::vector<std::string>& deleted);
 
 // RFC 3339 "2026-11-29T05:00:00.5Z" as Go's time.Time prints it:

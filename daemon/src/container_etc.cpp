@@ -135,8 +135,8 @@ Result<std::vector<std::string>> resolver_addresses(StateDb& db, const std::stri
 }
 
 Result<void> write_etc_files(DaemonContext& ctx, const std::string& id,
-                             const compose::Node& service, const std::string& hostname,
-                             bool host_network) {
+                             const std::string& network_owner, const compose::Node& service,
+                             const std::string& hostname, bool host_network) {
     const std::string dir = etc_dir(ctx, id);
     std::error_code ec;
     fs::create_directories(dir, ec);
@@ -144,10 +144,10 @@ Result<void> write_etc_files(DaemonContext& ctx, const std::string& id,
     auto hosts = engine::read_text_file("/etc/hosts");
     auto resolv = engine::read_text_file("/etc/resolv.conf");
     EtcNetwork net;
-    auto resolvers = resolver_addresses(*ctx.db, id);
+    auto resolvers = resolver_addresses(*ctx.db, network_owner);
     if (!resolvers) return resolvers.error();
     net.resolvers = *resolvers;
-    net.own_hosts = own_hosts(*ctx.db, id, hostname);
+    net.own_hosts = own_hosts(*ctx.db, network_owner, hostname);
     for (const auto& r : net.resolvers) {
         // The first IPv4 gateway: the host as the container reaches it.
         if (r.find(':') == std::string::npos) {

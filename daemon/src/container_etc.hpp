@@ -18,10 +18,11 @@ namespace berth::daemon {
 Result<std::vector<std::string>> resolver_addresses(StateDb& db, const std::string& id);
 
 // Writes the three files into <container-data>/etc (mode 0644, so any user in the container can
-// resolve) and the service's `dns:` servers beside them.
+// resolve), and the service's `dns:` servers and `links` beside them. `network_owner` is the
+// container whose networks it is on: itself, or the one whose namespace it joins.
 Result<void> write_etc_files(DaemonContext& ctx, const std::string& id,
-                             const compose::Node& service, const std::string& hostname,
-                             bool host_network);
+                             const std::string& network_owner, const compose::Node& service,
+                             const std::string& hostname, bool host_network);
 
 // After a connect or disconnect: the nameservers of resolv.conf become the container's resolvers
 // again, in place (the file is bind-mounted), unless someone has edited the file since berth

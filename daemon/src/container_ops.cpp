@@ -105,10 +105,9 @@ Result<int> service_pid(DaemonContext& ctx, const std::string& project,
     return Error("service \"" + service + "\" has no running container");
 }
 
-// The namespace network_mode "service:x" or "container:x" names: the pinned one of berth's
-// networks when that container has one (it outlives the container's restarts), else its PID 1's.
-Result<std::string> shared_netns(DaemonContext& ctx, const std::string& project,
-                                 const std::string& mode) {
+// The container whose network namespace network_mode "service:x" or "container:x" names.
+Result<ContainerRecord> netns_owner(DaemonContext& ctx, const std::string& project,
+                                    const std::string& mode) {
     const bool by_service = mode.rfind("service:", 0) == 0;
     const std::string name = mode.substr(mode.find(':') + 1);
     std::optional<ContainerRecord> found;
@@ -125,6 +124,15 @@ Result<std::string> shared_netns(DaemonContext& ctx, const std::string& project,
         if (!*c) return Error("no such container: " + name);
         found = **c;
     }
+    return *found;
+}
+
+// The namespace network_mode "service:x" or "container:x" names: the pinned one of berth's
+// networks when that container has one (it outlives the container's restarts), else its PID 1's.
+Result<std::string> shared_netns(DaemonContext& ctx, const std::string& project,
+                                 const std::string& mode) {
+    auto found = netns_owner(ctx, project, mode);
+    if (!found) return found.error();
     if (ctx.networks) {
         std::string pinned = ctx.networks->netns_path(found->id);
         if (::access(pinned.c_str(), F_OK) == 0) return pinned;
@@ -134,6 +142,17 @@ Result<std::string> shared_netns(DaemonContext& ctx, const std::string& project,
         return "/proc/" + std::to_string(st->pid) + "/ns/net";
     }
     return Error("container " + found->name + " is not running");
+}
+
+// The container whose networks give this one its resolvers: the one whose namespace it joins,
+// or itself.
+std::string network_owner(DaemonContext& ctx, const std::string& project,
+                          const compose::Node& service, const std::string& id) {
+    const compose::Node* mode = service.find("network_mode");
+    if (!mode || !mode->is_scalar()) return id;
+    if (mode->text.rfind("service:", 0) != 0 && mode->text.rfind("container:", 0) != 0) return id;
+    auto owner = netns_owner(ctx, project, mode->text);
+    return owner ? owner->id : id;
 }
 
 // The networks a service joins, as berthd's records, in interface order. `up` made them.
@@ -226,7 +245,9 @@ Result<ContainerRecord> make_container(DaemonContext& ctx, const compose::Projec
     }
     auto args = scheduler::container_args(*node, cc);
     if (!args) return std::move(args).error();
-    if (auto r = write_etc_files(ctx, id, *node, args->hostname, uses_host_network(*node)); !r) {
+    if (auto r = write_etc_files(ctx, id, network_owner(ctx, project.name, *node, id), *node,
+                                 args->hostname, uses_host_network(*node));
+        !r) {
         return r.error();
     }
     ContainerRecord rec;

@@ -13,6 +13,7 @@
 #include "network/conntrack.hpp"
 #include "network/firewall.hpp"
 #include "network/host_reserved.hpp"
+#include "network/mac.hpp"
 #include "network/netlink.hpp"
 #include "network/netns.hpp"
 #include "network/nftables.hpp"
@@ -202,6 +203,7 @@ Result<void> NetworkManager::make_bridge(const NetworkRecord& n) {
     if (!nl) return nl.error();
     const std::string what = "network " + n.name + ": bridge " + n.link;
     if (auto r = nl->add_bridge(n.link, spec.mtu); !r) return r.error().context(what);
+    if (auto r = nl->set_mac(n.link, network::bridge_mac(n.id)); !r) return r.error().context(what);
     for (const auto& s : parse_ipam(n.ipam).subnets) {
         auto p = network::parse_prefix(s.subnet);
         auto gw = network::parse_address(s.gateway);

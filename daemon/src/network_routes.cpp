@@ -149,6 +149,20 @@ void inspect_route(DaemonContext& ctx, const HttpRequest& q, ResponseWriter& w) 
     w.json(200, network_view(ctx, *n).dump());
 }
 
+// What the network's resolver answers, name by name (`berth dns`).
+void dns_route(DaemonContext& ctx, const HttpRequest& q, ResponseWriter& w) {
+    auto n = network_of(ctx, q.params.at("name"));
+    if (!n) return w.error(status_of(n.error()), n.error().message());
+    if (!ctx.dns) return w.error(503, "the resolver is not running in this daemon");
+    auto names = ctx.dns->names(n->id);
+    if (!names) return w.error(400, names.error().message());
+    json out{{"Name", n->name}, {"Id", n->id}, {"Resolver", ctx.dns->listen_address(n->id)}};
+    json list = json::array();
+    for (const auto& d : *names) list.push_back({{"Name", d.name}, {"Addresses", d.addresses}});
+    out["Names"] = std::move(list);
+    w.json(200, out.dump());
+}
+
 Result<network::NetworkSpec> spec_of(const json& body) {
     network::NetworkSpec s;
     s.name = json_string(body, "Name");
@@ -319,6 +333,8 @@ void add_network_routes(Router& r, DaemonContext& ctx) {
     r.add(
         "DELETE", "/v1/networks/{name}",
         guarded(ctx, [&ctx](const HttpRequest& q, ResponseWriter& w) { remove_route(ctx, q, w); }));
+    r.add("GET", "/v1/networks/{name}/dns",
+          guarded(ctx, [&ctx](const HttpRequest& q, ResponseWriter& w) { dns_route(ctx, q, w); }));
     r.add("POST", "/v1/networks/{name}/connect",
           guarded(ctx, [&ctx](const HttpRequest& q, ResponseWriter& w) {
               connect_route(ctx, q, w, true);

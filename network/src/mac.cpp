@@ -60,6 +60,20 @@ std::optional<std::string> parse_mac(std::string_view text) {
     return format(b);
 }
 
+std::string bridge_mac(std::string_view network_id) {
+    auto nibble = [](char c) -> unsigned {
+        if (c >= '0' && c <= '9') return static_cast<unsigned>(c - '0');
+        if (c >= 'a' && c <= 'f') return static_cast<unsigned>(c - 'a' + 10);
+        if (c >= 'A' && c <= 'F') return static_cast<unsigned>(c - 'A' + 10);
+        return static_cast<unsigned>(c) & 15u;
+    };
+    MacBytes b{0x02, 0, 0, 0, 0, 0};
+    for (std::size_t i = 0; i < 10 && i < network_id.size(); ++i) {
+        b[1 + i / 2] = static_cast<std::uint8_t>(b[1 + i / 2] << 4 | nibble(network_id[i]));
+    }
+    return format(b);
+}
+
 std::string mac_from_ipv4(const Address& a) {
     return format({0x02, 0x42, a.bytes[0], a.bytes[1], a.bytes[2], a.bytes[3]});
 }

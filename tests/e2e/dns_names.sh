@@ -27,6 +27,11 @@ services:
     init: true
     command: ["sleep", "1000"]
     networks: [front, back]
+  side:
+    image: busybox:latest
+    init: true
+    command: ["sleep", "1000"]
+    network_mode: service:api
   worker:
     image: busybox:latest
     init: true
@@ -67,7 +72,8 @@ YAML
 ask() {
     local id
     id=$(container_id "$1")
-    nsenter --net="$EXEC_ROOT/netns/$id" python3 "$DNSPROBE" ask "${@:2}" 2>&1
+    # A query that times out is reported by the assertion on its output, not by set -e.
+    nsenter --net="$EXEC_ROOT/netns/$id" python3 "$DNSPROBE" ask "${@:2}" 2>&1 || true
 }
 # The gateway of a network (its resolver's address).
 gateway() {
@@ -101,6 +107,13 @@ b_ok exec -T api cat /etc/hosts
 expect_contains "$OUT" "localhost" "hosts has localhost"
 expect_lacks "$OUT" "web" "hosts does not carry the other services"
 
+t "a container in another's namespace uses that one's resolvers"
+wait_until 20 state_is side running || fail "side is not running"
+b_ok exec -T side cat /etc/resolv.conf
+expect_match "$OUT" "^nameserver $back_gw${NL}nameserver $front_gw${NL}" "side's nameservers are api's"
+b_ok exec -T side nslookup web
+expect_contains "$OUT" "Address: $(addr_of shop-web-1 shop_front)" "side resolves web"
+
 t "busybox nslookup and wget by service, container name, hostname and alias"
 web_ip=$(addr_of shop-web-1 shop_front)
 for name in web shop-web-1 webhost www; do
@@ -116,6 +129,16 @@ out=$(ask api "$front_gw" "${web_id:0:12}")
 expect_eq "$(answers "$out")" "$web_ip" "the short id"
 out=$(ask api "$front_gw" "web.shop_front")
 expect_eq "$(answers "$out")" "$web_ip" "<name>.<network>"
+
+t "berth dns shows the resolver's table"
+b_ok dns shop_front
+expect_contains "$OUT" "RESOLVER $front_gw:53" "the resolver's address"
+expect_match "$OUT" "${NL}www +$web_ip" "the alias row"
+b_ok dns shop_back worker
+expect_eq "$(wc -l <<<"$OUT")" 3 "worker's three addresses"
+b dns shop_front db
+expect_fail
+expect_contains "$ERR" 'no name "db" on network shop_front' "a name the network does not have"
 
 t "a scaled service answers every replica, in varying order"
 out=$(ask api "$back_gw" worker)
@@ -158,6 +181,14 @@ b_ok up -d db
 after=$(addr_of shop-db-1 shop_back)
 out=$(ask api "$back_gw" db)
 expect_eq "$(answers "$out")" "$after" "db resolves to its new address right after up (was $before)"
+
+t "a restarted daemon answers the same"
+stop_daemon
+start_daemon
+out=$(ask api "$back_gw" db)
+expect_eq "$(answers "$out")" "$after" "db after berthd restarted"
+out=$(ask api "$back_gw" worker)
+expect_eq "$(answers "$out" | tr ',' '\n' | wc -l)" 3 "worker's three replicas after berthd restarted"
 
 t "scale down: the replicas go at once"
 b_ok up -d --scale worker=1

@@ -67,6 +67,22 @@ NetworkCreateArgs args(std::vector<std::string> subnets, std::vector<std::string
 
 // ---- ls ----
 
+TEST(CliDns, TableAndOneName) {
+    auto doc = nlohmann::json::parse(R"({"Name":"shop_front","Resolver":"172.29.10.1","Names":[
+        {"Name":"web","Addresses":["172.29.10.2","172.29.10.5"]},
+        {"Name":"shop-web-1","Addresses":["172.29.10.2"]}]})");
+    EXPECT_EQ(*render_dns(doc, ""),
+              "NETWORK  shop_front\nRESOLVER 172.29.10.1:53\n\n"
+              "NAME         ADDRESSES\n"
+              "web          172.29.10.2 172.29.10.5\n"
+              "shop-web-1   172.29.10.2\n");
+    EXPECT_EQ(*render_dns(doc, "WEB"), "172.29.10.2\n172.29.10.5\n");
+    auto missing = render_dns(doc, "db");
+    ASSERT_FALSE(missing);
+    EXPECT_NE(missing.error().message().find("no name \"db\" on network shop_front"),
+              std::string::npos);
+}
+
 TEST(CliNetworkLs, TableLikeDocker) {
     EXPECT_EQ(ls({}),
               "NETWORK ID     NAME           DRIVER    SCOPE\n"

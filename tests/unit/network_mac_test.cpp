@@ -47,6 +47,12 @@ TEST(Mac, ParseRefusesMalformedMulticastAndZero) {
     EXPECT_FALSE(parse_mac("00:00:00:00:00:00").has_value()) << "zero";
 }
 
+TEST(Mac, BridgeMacIsFixedByTheNetworkId) {
+    EXPECT_EQ(bridge_mac("0cd765f43ea8deadbeef"), "02:0c:d7:65:f4:3e");
+    EXPECT_EQ(bridge_mac("0CD765F43EA8"), "02:0c:d7:65:f4:3e");
+    EXPECT_TRUE(parse_mac(bridge_mac("ffffffffff")));  // never multicast: the first octet is 02
+}
+
 TEST(Mac, FromIpv4IsDockersRule) {
     EXPECT_EQ(mac_from_ipv4(parse_address("172.17.0.2").value()), "02:42:ac:11:00:02");
     EXPECT_EQ(mac_from_ipv4(parse_address("10.255.1.254").value()), "02:42:0a:ff:01:fe");

@@ -26,4 +26,10 @@ std::optional<std::string> parse_mac(std::string_view text);
 // address yields its first four bytes the same way.
 std::string mac_from_ipv4(const Address& a);
 
+// A bridge's own address, fixed from its network's hex id (02 and the id's first five bytes).
+// Without one the kernel gives a bridge the lowest MAC among its ports, so removing a container
+// can change the gateway's MAC under every other container's ARP cache, and their packets to
+// the gateway (DNS, traffic leaving the network) go nowhere until the entry expires.
+std::string bridge_mac(std::string_view network_id);
+
 }  // namespace berth::network

@@ -48,6 +48,12 @@ t "app serves what its env_file and its dependencies gave it"
 wait_until 20 eval 'curl -fsS http://127.0.0.1:9123/ >/dev/null 2>&1' || fail "app never served"
 page=$(curl -fsS http://127.0.0.1:9123/ 2>&1 || true)
 expect_eq "$page" "archery-lite: db at db:3306, cache at cache:6379 says PONG" "app's page"
+# By names only: nothing in app's hosts file names them; berth's resolver does.
+b_ok exec -T app cat /etc/hosts
+expect_lacks "$OUT" "db" "app's /etc/hosts names no db"
+expect_lacks "$OUT" "cache" "app's /etc/hosts names no cache"
+b_ok exec -T app timeout 5 wget -q -O - http://mysql:3306/ping
+expect_ne "$OUT" "" "db answers by its alias mysql too"
 
 t "restart: always brings a killed db back"
 db_id=$(container_id db)

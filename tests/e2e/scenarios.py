@@ -35,7 +35,6 @@ ONLY = os.environ.get("SCENARIOS_ONLY", "")
 
 # Scenarios berth cannot pass yet, each with the reason. A listed miss that passes is reported
 # (take it off the list) without failing the run.
-LINKS = "links need the embedded DNS resolver (not supported yet)"
 HOOKS = "lifecycle hooks (pre_start, post_start, pre_stop) are not supported yet"
 WAIT_HOOKS = "pre_start hooks are not supported yet (the steps run up --wait)"
 PROVIDER = "provider services (a plugin instead of an image) are not supported"
@@ -54,8 +53,6 @@ MISSES = {
         "an invalid model on purpose (a service without image), only for config --no-consistency",
     "TestLoggingDriver": "the fluentd logging driver is not supported (only json-file)",
     "TestMacAddress": "mac_address is not supported yet",
-    "TestNetworkAliases": LINKS,
-    "TestNetworkLinks": LINKS,
     "TestNoDepsVolumeFrom": "volumes_from is not supported yet",
     "TestPostStartAndPreStopHook": HOOKS,
     "TestPostStartHookInError": HOOKS,
@@ -83,7 +80,6 @@ MISSES = {
     "TestUpContainerNameConflict":
         "its container_name comes from a variable the upstream test sets in Go, and its up is "
         "attached",
-    "TestUpNoDeps": LINKS,
     "TestUpRecreateVolumes": "named volumes are not supported yet",
     "TestUpStopWithLogsMixed": HOOKS,
     "TestUpSwitchVolumes": "named volumes are not supported yet",
@@ -101,7 +97,6 @@ FIXTURE_UP = {
 # What a listed miss's failure must show, so the table stays true: a miss failing for another
 # reason fails the run.
 EVIDENCE = {
-    LINKS: r"links is not supported",
     HOOKS: r"(pre_start|post_start|pre_stop) is not supported",
     WAIT_HOOKS: r"pre_start is not supported",
     PROVIDER: r"has no image",

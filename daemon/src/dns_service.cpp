@@ -73,17 +73,21 @@ void DnsService::stop() {
 }
 
 void DnsService::starting(const std::string& id) {
-    std::lock_guard lock(mu_);
-    if (!started_) return;
-    starting_.insert(id);
-    load_container_locked(id);
-    publish_locked();
+    reload(id, true);
 }
 
 void DnsService::container_changed(const std::string& id) {
+    reload(id, false);
+}
+
+void DnsService::reload(const std::string& id, bool starting) {
     std::lock_guard lock(mu_);
     if (!started_) return;
-    starting_.erase(id);
+    if (starting) {
+        starting_.insert(id);
+    } else {
+        starting_.erase(id);
+    }
     load_container_locked(id);
     publish_locked();
 }

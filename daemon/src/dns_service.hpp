@@ -66,6 +66,8 @@ class DnsService {
         bool internal = false;
     };
 
+    // `starting`: counted as running until its next change.
+    void reload(const std::string& id, bool starting);
     void load_container_locked(const std::string& id);
     void load_networks_locked();
     void sync_listeners_locked();

@@ -3,7 +3,7 @@
 # the service opts out), network connect and disconnect (names and resolv.conf), compose links
 # and network aliases (docker/compose's TestNetworkAliases), and 10,000 names on one network.
 source "$(dirname "$0")/lib.bash"
-DNSPROBE=$HERE/dnsprobe.py
+source "$(dirname "$0")/dns_helpers.bash"
 
 # docker/compose e2e testdata/TestNetworkAliases/compose.yaml (Apache-2.0), on busybox httpd
 # instead of nginx, beside the services of the other cases.
@@ -59,13 +59,6 @@ networks:
         - subnet: 172.29.31.0/24
 YAML
 
-ask() {
-    local id
-    id=$(container_id "$1")
-    # A query that times out is reported by the assertion on its output, not by set -e.
-    nsenter --net="$EXEC_ROOT/netns/$id" python3 "$DNSPROBE" ask "${@:2}" 2>&1 || true
-}
-answers() { sed -n 's/.*answers=//p' <<<"$1" | head -n 1; }
 count() { answers "$(ask container1 172.29.30.1 "$1")" | tr ',' '\n' | sed '/^$/d' | wc -l; }
 healthy_count() {
     berth ps --format json "$1" 2>/dev/null | jq -s '[.[] | select(.Health == "healthy")] | length'

@@ -3,7 +3,7 @@
 # networks and project; network-scoped aliases; PTR; AAAA on an IPv6 network; restart and scale
 # seen at once; the containers' resolv.conf and hosts files.
 source "$(dirname "$0")/lib.bash"
-DNSPROBE=$HERE/dnsprobe.py
+source "$(dirname "$0")/dns_helpers.bash"
 
 project shop <<'YAML'
 services:
@@ -67,20 +67,11 @@ services:
     command: ["sleep", "1000"]
 YAML
 
-# ask SERVICE SERVER NAME [OPTIONS]: dnsprobe from inside SERVICE's network namespace, so the
-# resolver sees SERVICE's address as the source.
-ask() {
-    local id
-    id=$(container_id "$1")
-    # A query that times out is reported by the assertion on its output, not by set -e.
-    nsenter --net="$EXEC_ROOT/netns/$id" python3 "$DNSPROBE" ask "${@:2}" 2>&1 || true
-}
 # The gateway of a network (its resolver's address).
 gateway() {
     api GET "/v1/networks/$1"
     jq -r '.IPAM.Config[0].Gateway' <<<"$OUT"
 }
-answers() { sed -n 's/.*answers=//p' <<<"$1" | tr ',' '\n' | sed '/^$/d' | sort | paste -sd, -; }
 addr_of() {
     b_ok inspect "$1"
     jq -r --arg n "$2" '.[0].NetworkSettings.Networks[$n].IPAddress' <<<"$OUT"

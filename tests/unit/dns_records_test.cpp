@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -100,6 +101,21 @@ TEST_F(Project, ServiceAnswersEveryReplicaInVaryingOrder) {
     // Deterministic for a given seed.
     EXPECT_EQ(texts(lookup(s, client, "web", QueryType::A, 7)),
               texts(lookup(s, client, "web", QueryType::A, 7)));
+}
+
+TEST_F(Project, TableListsWhatTheNetworkAnswers) {
+    containers[1].running = false;
+    Snapshot s = build(networks, containers);
+    auto table = s.table("P_DEFAULT");
+    std::map<std::string, std::vector<std::string>> by_name;
+    for (const auto& [name, addresses] : table) {
+        for (const auto& a : addresses) by_name[name].push_back(to_string(a));
+    }
+    EXPECT_EQ(by_name["web"], (std::vector<std::string>{"172.20.0.2", "172.20.0.4"}));
+    EXPECT_EQ(by_name["database"], (std::vector<std::string>{"172.20.0.5", "fd00:20::5"}));
+    EXPECT_EQ(by_name.count("p-web-2"), 0u) << "a stopped container has no row";
+    EXPECT_TRUE(std::is_sorted(table.begin(), table.end()));
+    EXPECT_TRUE(s.table("elsewhere").empty());
 }
 
 TEST_F(Project, ContainerNameHostnameShortIdAndAlias) {

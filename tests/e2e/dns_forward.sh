@@ -8,6 +8,9 @@ source "$(dirname "$0")/dns_helpers.bash"
 UP_PIDS=()
 up_teardown() {
     local status=$? pid
+    # Off for the rest of the exit: returning the script's failure status under errexit would
+    # end the trap before lib.bash's cleanup, leaving berthd and its containers running.
+    set +e
     for pid in "${UP_PIDS[@]}"; do
         kill -KILL "$pid" 2>/dev/null || true
         wait "$pid" 2>/dev/null || true

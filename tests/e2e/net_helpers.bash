@@ -17,6 +17,9 @@ NET_PIDS=()
 
 net_teardown() {
     local status=$? pid
+    # Off for the rest of the exit: returning the script's failure status under errexit would
+    # end the trap before lib.bash's cleanup, leaving berthd and its containers running.
+    set +e
     for pid in "${NET_PIDS[@]}" $OH_PID; do
         kill -KILL "$pid" 2>/dev/null || true
         wait "$pid" 2>/dev/null || true

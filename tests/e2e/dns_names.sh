@@ -27,6 +27,7 @@ services:
     init: true
     command: ["sleep", "1000"]
     networks: [front, back]
+    extra_hosts: ["host.docker.internal:host-gateway"]
   side:
     image: busybox:latest
     init: true
@@ -97,6 +98,9 @@ expect_eq "$OUT" "644${NL}644" "resolv.conf and hosts modes"
 b_ok exec -T api cat /etc/hosts
 expect_contains "$OUT" "localhost" "hosts has localhost"
 expect_lacks "$OUT" "web" "hosts does not carry the other services"
+expect_contains "$OUT" "$back_gw"$'\t'"host.docker.internal" "host-gateway is the first network's gateway"
+b_ok exec -T --user 65534 api nslookup web
+expect_contains "$OUT" "Address: $(addr_of shop-web-1 shop_front)" "a user other than root resolves"
 
 t "a container in another's namespace uses that one's resolvers"
 wait_until 20 state_is side running || fail "side is not running"

@@ -17,6 +17,7 @@
 #include "query_cmds.hpp"
 #include "up_cmd.hpp"
 #include "verb_support.hpp"
+#include "volume_cmd.hpp"
 
 int main(int argc, char** argv) {
     CLI::App app{"berth: run multi-container applications from compose files", "berth"};
@@ -42,6 +43,7 @@ int main(int argc, char** argv) {
     berth::cli::add_exec_commands(app, ctx);
     berth::cli::add_cp_command(app, ctx);
     berth::cli::add_network_commands(app, ctx);
+    berth::cli::add_volume_commands(app, ctx);
     berth::cli::add_port_command(app, ctx);
     try {
         std::vector<std::string> args(argv + 1, argv + argc);

@@ -20,6 +20,7 @@
 #include "restart_manager.hpp"
 #include "scheduler/container_args.hpp"
 #include "scheduler/network_specs.hpp"
+#include "volume_store.hpp"
 
 namespace berth::daemon {
 
@@ -195,9 +196,10 @@ Result<std::string> setup_network(DaemonContext& ctx, const compose::Project& pr
     return ctx.networks->netns_path(id);
 }
 
+// `anonymous` learns the anonymous volumes made for it, so a failure can take them back.
 Result<ContainerRecord> make_container(DaemonContext& ctx, const compose::Project& project,
                                        const ResolvedImage& image, const NewContainer& spec,
-                                       const std::string& id) {
+                                       const std::string& id, std::vector<std::string>& anonymous) {
     const compose::Node* node = project.service(spec.service);
     if (!node) return Error("no such service: \"" + spec.service + "\"");
     const std::string data = ctx.container_data(id);
@@ -229,6 +231,17 @@ Result<ContainerRecord> make_container(DaemonContext& ctx, const compose::Projec
     };
     cc.shared_netns = [&ctx, &project](const std::string& mode) {
         return shared_netns(ctx, project.name, mode);
+    };
+    std::vector<VolumeMount> mounts;
+    cc.volume_source = [&](const std::string& source, const std::string& target) {
+        std::vector<std::string> made;
+        auto folder = volume_folder(ctx, project, source, made);
+        if (!folder) return folder;
+        anonymous.insert(anonymous.end(), made.begin(), made.end());
+        std::string name = made.empty() ? "" : made.front();
+        if (name.empty()) name = fs::path(*folder).parent_path().filename().string();
+        mounts.push_back({id, name, target});
+        return folder;
     };
     if (scheduler::needs_bridge_network(*node)) {
         auto netns = setup_network(ctx, project, *node, id, spec.run);
@@ -266,6 +279,7 @@ Result<ContainerRecord> make_container(DaemonContext& ctx, const compose::Projec
     // Recorded before the engine container exists: a daemon killed in between leaves a record
     // without a folder, which start-up removes (adopt.cpp), never a container nobody knows.
     if (auto r = ctx.db->put_container(rec); !r) return r.error();
+    if (auto r = ctx.db->put_volume_mounts(id, mounts); !r) return r.error();
     if (auto r = record_restart_policy(ctx, id, *node, spec.service, spec.oneoff); !r) {
         return r.error();
     }
@@ -281,7 +295,8 @@ Result<ContainerRecord> make_container(DaemonContext& ctx, const compose::Projec
 Result<ContainerRecord> create_container(DaemonContext& ctx, const compose::Project& project,
                                          const ResolvedImage& image, const NewContainer& spec) {
     const std::string id = new_container_id();
-    auto rec = make_container(ctx, project, image, spec, id);
+    std::vector<std::string> anonymous;
+    auto rec = make_container(ctx, project, image, spec, id, anonymous);
     if (!rec) {
         // Undo whatever part was made; the first error is the one the user needs.
         (void)ctx.runtime->remove(id, true);
@@ -290,6 +305,7 @@ Result<ContainerRecord> create_container(DaemonContext& ctx, const compose::Proj
         fs::remove_all(ctx.container_data(id), ec);
         (void)images::remove_lease(*ctx.store, id);
         (void)ctx.db->remove_container(id);
+        for (const auto& name : anonymous) (void)remove_volume(ctx, name);
         Error e = rec.error();
         return e.context("create container " + spec.name);
     }
@@ -357,8 +373,19 @@ bool publish_exit(DaemonContext& ctx, const ContainerRecord& c, const ContainerS
 }
 
 Result<void> remove_container(DaemonContext& ctx, const ContainerRecord& c,
-                              std::optional<double> timeout, StopOutcome* outcome) {
+                              std::optional<double> timeout, StopOutcome* outcome,
+                              bool anonymous_volumes) {
     std::vector<std::string> errors;
+    // Read before the record (and its mount rows) goes.
+    std::vector<std::string> anonymous;
+    if (anonymous_volumes) {
+        if (auto mounts = ctx.db->volume_mounts(c.id)) {
+            for (const auto& m : *mounts) {
+                auto v = ctx.db->volume(m.volume);
+                if (v && *v && (*v)->anonymous) anonymous.push_back(m.volume);
+            }
+        }
+    }
     if (auto r = stop_container(ctx, c, timeout, outcome); !r) {
         errors.push_back(r.error().message());
     }
@@ -392,6 +419,13 @@ Result<void> remove_container(DaemonContext& ctx, const ContainerRecord& c,
     }
     if (ctx.health) ctx.health->removed(c.id);
     ctx.events->publish("destroy", c.id, event_attributes(c));
+    std::string kept;
+    for (const auto& name : anonymous) {
+        // Another container may mount it too (volumes_from): then it stays.
+        if (auto r = remove_volume(ctx, name); !r)
+            kept += (kept.empty() ? "" : "; ") + r.error().message();
+    }
+    if (!kept.empty()) return Error("remove container " + c.name + ": " + kept);
     return {};
 }
 

@@ -52,9 +52,11 @@ Result<ContainerRecord> create_container(DaemonContext& ctx, const compose::Proj
 
 // Stops it (gracefully within timeout, nullopt = its own stop timeout) when running, then
 // removes the engine container, its files and its record. Every error is collected. `outcome`,
-// when given, learns whether the stop had to kill.
+// when given, learns whether the stop had to kill. With `anonymous_volumes` (rm -v, run --rm)
+// its anonymous volumes go too.
 Result<void> remove_container(DaemonContext& ctx, const ContainerRecord& c,
-                              std::optional<double> timeout, StopOutcome* outcome = nullptr);
+                              std::optional<double> timeout, StopOutcome* outcome = nullptr,
+                              bool anonymous_volumes = false);
 
 // A start by the user: resets the restart manager (restart_manager.hpp), then launches.
 Result<void> start_container(DaemonContext& ctx, const ContainerRecord& c);

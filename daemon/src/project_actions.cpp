@@ -12,6 +12,7 @@
 #include "project_state.hpp"
 #include "restart_manager.hpp"
 #include "stop_report.hpp"
+#include "volume_store.hpp"
 
 namespace berth::daemon {
 
@@ -85,7 +86,9 @@ struct ActionRun {
     }
     Result<void> remove_stopped(const scheduler::Step& s) {
         progress.event(resource(s.container_name), "Removing");
-        if (auto r = remove_container(ctx, rec(s), req.timeout); !r) return r;
+        if (auto r = remove_container(ctx, rec(s), req.timeout, nullptr, req.volumes); !r) {
+            return r;
+        }
         progress.event(resource(s.container_name), "Removed");
         return {};
     }
@@ -221,6 +224,7 @@ void handle_down(DaemonContext& ctx, const HttpRequest& req, ResponseWriter& w) 
         },
         stop_parallel(ctx, steps));
     remove_project_networks(ctx, name, progress);
+    if (parsed->volumes) remove_project_volumes(ctx, name, model ? &*model : nullptr, progress);
     auto images = remove_images(ctx, model ? &*model : nullptr, parsed->rmi, progress);
     auto left = ctx.db->containers(name);
     if (left && left->empty()) (void)ctx.db->remove_project(name);

@@ -17,6 +17,7 @@
 #include "scheduler/project_graph.hpp"
 #include "stale_netns.hpp"
 #include "stop_report.hpp"
+#include "volume_store.hpp"
 
 namespace berth::daemon {
 
@@ -79,6 +80,9 @@ Result<void> dry_run(const compose::Project& p, const std::string& service,
         return std::string("/nonexistent");
     };
     cc.netns_path = "/nonexistent";
+    cc.volume_source = [](const std::string&, const std::string&) -> Result<std::string> {
+        return std::string("/nonexistent");
+    };
     auto args = scheduler::container_args(*p.service(service), cc);
     if (!args) return args.error();
     return {};
@@ -276,6 +280,7 @@ Result<PreparedUp> prepare_up(DaemonContext& ctx, const UpRequest& up) {
     if (!plan) return plan.error();
     if (auto r = check_plan_ports(ctx, project, *plan); !r) return r.error();
     if (auto r = check_plan_attachments(project, *plan); !r) return r.error();
+    if (auto r = check_project_volumes(ctx, project); !r) return r.error();
     PreparedUp out{std::move(graph).value(), std::move(inputs).value(), std::move(actual).value(),
                    std::move(plan).value()};
     // by_id points into records, which the move above kept in place; rebuild it to be sure.
@@ -292,6 +297,7 @@ Result<void> execute_up(DaemonContext& ctx, const UpRequest& up, PreparedUp& pre
     auto previous = stored_project(ctx, project.name);
     if (auto r = save_project(ctx, project); !r) return r;
     if (auto r = ensure_project_networks(ctx, project, &progress); !r) return r;
+    if (auto r = ensure_project_volumes(ctx, project, &progress); !r) return r;
     UpRun run{
         ctx,     project, up, prepared.graph, prepared.inputs, prepared.actual, std::move(previous),
         progress};

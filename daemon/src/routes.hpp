@@ -17,6 +17,7 @@ void add_image_routes(Router& r, DaemonContext& ctx);    // image_routes.cpp
 Result<void> record_images(DaemonContext& ctx);
 void add_inspect_routes(Router& r, DaemonContext& ctx);  // inspect_route.cpp
 void add_network_routes(Router& r, DaemonContext& ctx);  // network_routes.cpp
+void add_volume_routes(Router& r, DaemonContext& ctx);   // volume_routes.cpp
 // A container's NetworkSettings (its ports and networks) as inspect shows them, as JSON text.
 std::string network_settings_json(DaemonContext& ctx, const std::string& container_id);
 

@@ -195,6 +195,7 @@ Result<void> register_routes(Router& router, const DaemonConfig& cfg) {
     add_image_routes(router, *g_ctx);
     add_inspect_routes(router, *g_ctx);
     add_network_routes(router, *g_ctx);
+    add_volume_routes(router, *g_ctx);
     return {};
 }
 

@@ -301,8 +301,9 @@ Result<std::vector<ContainerRecord>> StateDb::containers(const std::string& proj
 Result<void> StateDb::remove_container(const std::string& id) {
     std::lock_guard lock(impl_->mu);
     impl_->listings.clear();
-    for (const char* sql :
-         {"DELETE FROM container_health WHERE id = ?", "DELETE FROM containers WHERE id = ?"}) {
+    for (const char* sql : {"DELETE FROM container_health WHERE id = ?",
+                            "DELETE FROM volume_mounts WHERE container_id = ?",
+                            "DELETE FROM containers WHERE id = ?"}) {
         auto stmt = impl_->db.statement(sql);
         if (!stmt) return impl_->fail(stmt.error(), "remove container " + id);
         stmt->bind(1, id);

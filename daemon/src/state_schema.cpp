@@ -129,6 +129,25 @@ CREATE TABLE published_ports (
     PRIMARY KEY (container_id, protocol, host_ip, host_port)
 );
 )sql",
+    // 6: volumes, and which container mounts which (a volume in use is not removed).
+    R"sql(
+CREATE TABLE volumes (
+    name      TEXT PRIMARY KEY,
+    driver    TEXT NOT NULL DEFAULT 'local',
+    options   TEXT NOT NULL DEFAULT '{}',
+    labels    TEXT NOT NULL DEFAULT '{}',
+    project   TEXT NOT NULL DEFAULT '',
+    anonymous INTEGER NOT NULL DEFAULT 0,
+    created   INTEGER NOT NULL
+);
+CREATE TABLE volume_mounts (
+    container_id TEXT NOT NULL,
+    volume       TEXT NOT NULL,
+    target       TEXT NOT NULL,
+    PRIMARY KEY (container_id, target)
+);
+CREATE INDEX volume_mounts_volume ON volume_mounts(volume);
+)sql",
 };
 
 Result<void> apply(SqliteDb& db, int version) {

@@ -11,6 +11,7 @@
 #include "project_networks.hpp"
 #include "project_ops.hpp"
 #include "routes.hpp"
+#include "volume_store.hpp"
 
 namespace berth::daemon {
 
@@ -116,6 +117,7 @@ Result<ContainerRecord> create_oneoff(DaemonContext& ctx, const RunRequest& r,
     nc.run = &overrides;
     // Its networks, when no dependency's `up` made them.
     if (auto made = ensure_project_networks(ctx, r.project, nullptr); !made) return made.error();
+    if (auto made = ensure_project_volumes(ctx, r.project, nullptr); !made) return made.error();
     return create_container(ctx, r.project, *image, nc);
 }
 
@@ -149,7 +151,7 @@ void run_route(DaemonContext& ctx, const HttpRequest& req, ResponseWriter& w) {
     lock.unlock();
     if (!rec) return result(w, false, 1, rec.error().message());
     if (auto s = start_container(ctx, *rec); !s) {
-        (void)remove_container(ctx, *rec, 0);
+        (void)remove_container(ctx, *rec, 0, nullptr, true);
         return result(w, false, 1, s.error().message());
     }
     if (r.detach) {
@@ -157,7 +159,7 @@ void run_route(DaemonContext& ctx, const HttpRequest& req, ResponseWriter& w) {
         return result(w, true, 0);
     }
     auto code = ctx.runtime->attach(rec->id, fds.fds);
-    if (r.rm) (void)remove_container(ctx, *rec, 0);
+    if (r.rm) (void)remove_container(ctx, *rec, 0, nullptr, true);
     if (!code) return result(w, false, 1, code.error().message());
     result(w, true, *code);
 }

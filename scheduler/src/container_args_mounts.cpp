@@ -84,11 +84,23 @@ Error volume_error(const ArgsBuilder& b, const Node& m) {
     return b.fail("volume \"" + source + "\": named volumes are not supported yet");
 }
 
+// A named or anonymous volume: a bind of the folder berthd keeps for it.
+Result<void> add_named_volume(ArgsBuilder& b, const Node& m) {
+    if (!b.ctx.volume_source) return volume_error(b, m);
+    const std::string source = field(m, "source"), target = field(m, "target");
+    if (auto ok = check_path(b, "target", target); !ok) return ok;
+    auto folder = b.ctx.volume_source(source, target);
+    if (!folder) return b.fail(folder.error().message());
+    if (auto ok = check_path(b, "source", *folder); !ok) return ok;
+    b.add("--bind", *folder + ":" + target + (is_true(m.find("read_only")) ? ":ro" : ""));
+    return {};
+}
+
 Result<void> add_volume(ArgsBuilder& b, const Node& m) {
     const std::string type = field(m, "type");
     if (type == "bind") return add_bind(b, m);
     if (type == "tmpfs") return add_tmpfs_volume(b, m);
-    if (type == "volume") return volume_error(b, m);
+    if (type == "volume") return add_named_volume(b, m);
     return b.fail("volumes: " + field(m, "target") + ": type \"" + type + "\" is not supported");
 }
 

@@ -301,6 +301,25 @@ TEST_F(ContainerArgsTest, LinksNeedABridgeNetwork) {
               "service \"s\": links need a bridge network; remove network_mode or the links");
 }
 
+TEST_F(ContainerArgsTest, VolumesBindTheFolderBerthdGives) {
+    std::vector<std::pair<std::string, std::string>> asked;
+    ctx.volume_source = [&](const std::string& source,
+                            const std::string& target) -> Result<std::string> {
+        asked.emplace_back(source, target);
+        return "/var/lib/berth/volumes/" +
+               (source.empty() ? std::string("anon") : "demo_" + source) + "/_data";
+    };
+    auto o = parsed(
+        kHost, "    volumes:\n      - data:/var/lib/db:ro\n      - /scratch\nvolumes:\n  data:\n");
+    ASSERT_EQ(o.spec.mounts.size(), 2u);
+    EXPECT_EQ(o.spec.mounts[0].source, "/var/lib/berth/volumes/demo_data/_data");
+    EXPECT_EQ(o.spec.mounts[0].target, "/var/lib/db");
+    EXPECT_TRUE(o.spec.mounts[0].read_only);
+    EXPECT_EQ(o.spec.mounts[1].source, "/var/lib/berth/volumes/anon/_data");
+    EXPECT_EQ(asked, (std::vector<std::pair<std::string, std::string>>{{"data", "/var/lib/db"},
+                                                                       {"", "/scratch"}}));
+}
+
 TEST_F(ContainerArgsTest, MountErrors) {
     EXPECT_EQ(error(kHost, "    volumes:\n      - data:/var/lib/db\nvolumes:\n  data:\n"),
               "service \"s\": volume \"data\": named volumes are not supported yet");

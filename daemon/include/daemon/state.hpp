@@ -54,11 +54,11 @@ struct ImageRecord {
 struct NetworkRecord {
     std::string id;  // 64 hex
     std::string name;
-    std::string driver;       // bridge, macvlan, ipvlan
-    std::string project;      // the compose project that made it; "" for `network create`
-    std::string spec;         // the network::NetworkSpec as JSON
-    std::string ipam;         // {"subnets":[{Subnet, IPRange, Gateway, AuxiliaryAddresses}],"last":{}}
-    std::string link;         // the bridge; "" for macvlan and ipvlan
+    std::string driver;   // bridge, macvlan, ipvlan
+    std::string project;  // the compose project that made it; "" for `network create`
+    std::string spec;     // the network::NetworkSpec as JSON
+    std::string ipam;     // {"subnets":[{Subnet, IPRange, Gateway, AuxiliaryAddresses}],"last":{}}
+    std::string link;     // the bridge; "" for macvlan and ipvlan
     std::int64_t created = 0;  // unix nanoseconds
 };
 
@@ -80,6 +80,22 @@ struct PortRecord {
     std::string host_ip;   // "" = every address
     int host_port = 0;
     int container_port = 0;
+};
+
+// A volume: its folder is <data-root>/volumes/<name>/_data (volumes/volume.hpp).
+struct VolumeRecord {
+    std::string name;
+    std::string driver = "local";
+    std::map<std::string, std::string> options;  // driver_opts
+    std::map<std::string, std::string> labels;
+    std::string project;       // the compose project that made it; "" for `volume create`
+    bool anonymous = false;    // made for one container's `- /path` or its image's VOLUME
+    std::int64_t created = 0;  // unix seconds
+};
+
+// A volume mounted by a container at `target`.
+struct VolumeMount {
+    std::string container_id, volume, target;
 };
 
 // A container's restart policy and the restart manager's state that outlives a daemon restart
@@ -178,7 +194,7 @@ class StateDb {
 
     // Networks, endpoints and published ports (state_network.cpp).
     Result<void> put_network(const NetworkRecord& n);  // insert or replace by id
-    Result<std::vector<NetworkRecord>> networks();      // sorted by name
+    Result<std::vector<NetworkRecord>> networks();     // sorted by name
     Result<void> remove_network(const std::string& id);
     Result<void> put_endpoint(const EndpointRecord& e);  // insert or replace
     // All endpoints; container_id "" = every container's, network_id likewise.
@@ -188,6 +204,18 @@ class StateDb {
     Result<void> put_ports(const std::string& container_id, const std::vector<PortRecord>& ports);
     Result<std::vector<PortRecord>> ports(const std::string& container_id = "");
     Result<void> remove_ports(const std::string& container_id);
+
+    // Volumes and their mounts (state_volume.cpp). A container's mount rows go with it
+    // (remove_container).
+    Result<void> put_volume(const VolumeRecord& v);  // insert or replace by name
+    Result<std::optional<VolumeRecord>> volume(const std::string& name);
+    Result<std::vector<VolumeRecord>> volumes();  // sorted by name
+    Result<void> remove_volume(const std::string& name);
+    Result<void> put_volume_mounts(const std::string& container_id,
+                                   const std::vector<VolumeMount>& mounts);
+    // container_id "" = every container's; volume "" likewise.
+    Result<std::vector<VolumeMount>> volume_mounts(const std::string& container_id = "",
+                                                   const std::string& volume = "");
 
   private:
     StateDb();

@@ -36,6 +36,10 @@ struct ContainerContext {
     std::string netns_path;
     // The namespace network_mode "service:x" or "container:x" joins, or an error.
     std::function<Result<std::string>(const std::string& mode)> shared_netns;
+    // The host folder a `type: volume` mount binds: `source` is the volume's key in the
+    // project's `volumes:`, "" for an anonymous volume at `target`. Unset: volumes are refused.
+    std::function<Result<std::string>(const std::string& source, const std::string& target)>
+        volume_source;
     // `run` overrides (nullopt = the service's)
     std::optional<std::vector<std::string>> command, entrypoint;
     std::vector<std::string> extra_env;  // K=V, override the service's

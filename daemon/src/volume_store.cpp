@@ -1,0 +1,165 @@
+#include "volume_store.hpp"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <ctime>
+#include <filesystem>
+
+#include "container_ops.hpp"
+#include "scheduler/volume_specs.hpp"
+#include "volumes/volume.hpp"
+
+namespace berth::daemon {
+
+namespace fs = std::filesystem;
+
+std::string volumes_root(const DaemonContext& ctx) {
+    return ctx.cfg.data_root + "/volumes";
+}
+
+Result<VolumeRecord> create_volume(DaemonContext& ctx, VolumeRecord v, bool exist_ok) {
+    if (auto ok = volumes::check_name(v.name); !ok) return ok.error();
+    if (auto ok = volumes::check_driver(v.name, v.driver); !ok) return ok.error();
+    auto local = volumes::parse_local_options(v.name, v.options);
+    if (!local) return local.error();
+    if (*local) {
+        return Error("volume \"" + v.name +
+                     "\": driver_opts (type, device, o) are not supported yet; leave them out for "
+                     "a plain folder");
+    }
+    auto existing = ctx.db->volume(v.name);
+    if (!existing) return existing.error();
+    if (*existing) {
+        if (exist_ok) return **existing;
+        return Error("volume \"" + v.name + "\" already exists");
+    }
+    const std::string dir = volumes::volume_dir(volumes_root(ctx), v.name);
+    const std::string data = volumes::data_dir(volumes_root(ctx), v.name);
+    std::error_code ec;
+    fs::create_directories(volumes_root(ctx), ec);
+    if (ec) return errno_error("create " + volumes_root(ctx), ec.value());
+    // A folder left by a volume whose record is gone is reused as it is: its data is the user's.
+    fs::create_directories(data, ec);
+    if (ec) return errno_error("create " + data, ec.value());
+    ::chmod(dir.c_str(), 0701);
+    ::chmod(data.c_str(), 0755);
+    v.created = static_cast<std::int64_t>(::time(nullptr));
+    if (auto r = ctx.db->put_volume(v); !r) return r.error();
+    return v;
+}
+
+Result<void> remove_volume(DaemonContext& ctx, const std::string& name) {
+    auto v = ctx.db->volume(name);
+    if (!v) return v.error();
+    if (!*v) return Error("no such volume: " + name);
+    auto users = ctx.db->volume_mounts("", name);
+    if (!users) return users.error();
+    if (!users->empty()) {
+        std::string who = users->front().container_id;
+        if (auto c = ctx.db->container(who); c && *c) who = (*c)->name;
+        return Error("remove " + name + ": volume is in use - [" + who + "]");
+    }
+    std::error_code ec;
+    fs::remove_all(volumes::volume_dir(volumes_root(ctx), name), ec);
+    if (ec) return errno_error("remove volume " + name, ec.value());
+    return ctx.db->remove_volume(name);
+}
+
+Result<void> check_project_volumes(DaemonContext& ctx, const compose::Project& project) {
+    auto specs = scheduler::volume_specs(project);
+    if (!specs) return specs.error();
+    for (const auto& s : *specs) {
+        if (!s.external) continue;
+        auto v = ctx.db->volume(s.name);
+        if (!v) return v.error();
+        if (!*v) return Error("external volume \"" + s.name + "\" not found");
+    }
+    return {};
+}
+
+Result<void> ensure_project_volumes(DaemonContext& ctx, const compose::Project& project,
+                                    Progress* progress) {
+    if (auto ok = check_project_volumes(ctx, project); !ok) return ok;
+    auto specs = scheduler::volume_specs(project);
+    if (!specs) return specs.error();
+    for (const auto& s : *specs) {
+        if (s.external) continue;
+        auto v = ctx.db->volume(s.name);
+        if (!v) return v.error();
+        if (*v) continue;
+        VolumeRecord rec;
+        rec.name = s.name;
+        rec.driver = s.driver;
+        rec.options = s.driver_opts;
+        rec.labels = s.labels;
+        rec.labels["com.docker.compose.project"] = project.name;
+        rec.labels["com.docker.compose.volume"] = s.key;
+        rec.project = project.name;
+        const std::string resource = "Volume " + s.name;
+        if (progress) progress->event(resource, "Creating");
+        auto made = create_volume(ctx, rec);
+        if (!made) {
+            if (progress) progress->event(resource, "Error", made.error().message());
+            return made.error();
+        }
+        if (progress) progress->event(resource, "Created");
+    }
+    return {};
+}
+
+void remove_project_volumes(DaemonContext& ctx, const std::string& project,
+                            const compose::Project* model, Progress& progress) {
+    std::vector<std::string> external;
+    if (model) {
+        if (auto specs = scheduler::volume_specs(*model)) {
+            for (const auto& s : *specs) {
+                if (s.external) external.push_back(s.name);
+            }
+        }
+    }
+    auto all = ctx.db->volumes();
+    if (!all) return progress.warning(all.error().message());
+    for (const auto& v : *all) {
+        if (v.project != project) continue;
+        if (std::find(external.begin(), external.end(), v.name) != external.end()) continue;
+        const std::string resource = "Volume " + v.name;
+        progress.event(resource, "Removing");
+        if (auto r = remove_volume(ctx, v.name); !r) {
+            progress.warning(r.error().message());
+            continue;
+        }
+        progress.event(resource, "Removed");
+    }
+}
+
+Result<std::string> volume_folder(DaemonContext& ctx, const compose::Project& project,
+                                  const std::string& source, std::vector<std::string>& made) {
+    if (source.empty()) {
+        VolumeRecord rec;
+        rec.name = new_container_id();
+        rec.project = project.name;
+        rec.anonymous = true;
+        rec.labels["com.docker.compose.project"] = project.name;
+        rec.labels["com.docker.volume.anonymous"] = "";
+        auto v = create_volume(ctx, rec);
+        if (!v) return v.error();
+        made.push_back(v->name);
+        return volumes::data_dir(volumes_root(ctx), v->name);
+    }
+    auto specs = scheduler::volume_specs(project);
+    if (!specs) return specs.error();
+    for (const auto& s : *specs) {
+        if (s.key != source) continue;
+        auto v = ctx.db->volume(s.name);
+        if (!v) return v.error();
+        if (!*v) {
+            if (s.external) return Error("external volume \"" + s.name + "\" not found");
+            return Error("volume \"" + s.name + "\" does not exist; `up` makes it");
+        }
+        return volumes::data_dir(volumes_root(ctx), s.name);
+    }
+    return Error("volume \"" + source + "\" is not declared in the top-level volumes");
+}
+
+}  // namespace berth::daemon

@@ -1,0 +1,86 @@
+# Named, external and anonymous volumes: data that outlives `down` and a daemon restart and goes
+# with `down -v`; a missing external volume stopping `up` before anything is made; `berth volume`
+# ls, create, inspect, rm (refused while in use, naming the container) and prune; bad names.
+source "$(dirname "$0")/lib.bash"
+
+project vols <<'YAML'
+services:
+  db:
+    image: busybox:latest
+    init: true
+    command: ["sleep", "1000"]
+    volumes:
+      - data:/var/lib/db
+      - /scratch
+      - shared:/shared
+volumes:
+  data:
+  shared:
+    external: true
+    name: ext-vol
+YAML
+
+vol_names() { berth volume ls -q 2>/dev/null | sort | paste -sd' ' -; }
+
+t "a missing external volume stops up before anything is made"
+b up -d
+expect_fail
+expect_contains "$ERR$OUT" 'external volume "ext-vol" not found' "the error names the volume"
+expect_eq "$(n_containers)" 0 "no container was made"
+expect_eq "$(vol_names)" "" "no volume was made"
+api GET /v1/networks
+expect_eq "$(jq length <<<"$OUT")" 0 "no network was made"
+
+t "volume create, ls, inspect"
+b_ok volume create ext-vol --label team=a
+expect_eq "$OUT" "ext-vol" "create prints the name"
+b_ok volume inspect ext-vol
+expect_eq "$(jq -r '.[0].Mountpoint' <<<"$OUT")" "$DATA_ROOT/volumes/ext-vol/_data" "its mountpoint"
+expect_eq "$(jq -r '.[0].Labels.team' <<<"$OUT")" "a" "its label"
+b volume create ../escape
+expect_fail
+expect_contains "$ERR" 'invalid volume name "../escape"' "a bad name is refused"
+b volume create x --driver nfs-plugin
+expect_fail
+expect_contains "$ERR" 'driver "nfs-plugin" is not available' "an unknown driver is named"
+
+t "up: the data survives down and up"
+b_ok up -d
+wait_until 20 state_is db running || fail "db is not running"
+expect_match "$(vol_names)" "ext-vol .*vols_data" "the project's volume exists: $(vol_names)"
+b_ok exec -T db sh -c 'echo kept > /var/lib/db/file && echo shared > /shared/file && echo tmp > /scratch/file'
+expect_eq "$(cat "$DATA_ROOT/volumes/vols_data/_data/file")" "kept" "the file is in the volume's folder"
+b volume rm vols_data
+expect_fail
+expect_contains "$ERR" "volume is in use - [vols-db-1]" "a volume in use is not removed"
+b_ok down
+expect_match "$(vol_names)" "vols_data" "down keeps the named volume"
+b_ok up -d
+wait_until 20 state_is db running || fail "db is not running again"
+b_ok exec -T db cat /var/lib/db/file
+expect_eq "$OUT" "kept" "the data after down and up"
+
+t "the data survives a daemon restart"
+stop_daemon
+start_daemon
+b_ok exec -T db cat /var/lib/db/file
+expect_eq "$OUT" "kept" "the data after berthd restarted"
+
+t "down -v: the project's volumes go, the external one stays"
+b_ok down -v
+expect_eq "$(vol_names)" "ext-vol" "only the external volume is left"
+[[ ! -e $DATA_ROOT/volumes/vols_data ]] || fail "vols_data's folder remains"
+expect_eq "$(cat "$DATA_ROOT/volumes/ext-vol/_data/file")" "shared" "the external volume's data is kept"
+
+t "run --rm takes its anonymous volume with it; prune takes unused anonymous ones"
+b_ok run --rm db true
+expect_eq "$(vol_names)" "ext-vol vols_data" "run --rm left no anonymous volume: $(vol_names)"
+b_ok volume create
+anon=$OUT
+expect_match "$anon" '^[0-9a-f]{64}$' "a volume without a name gets a random one"
+b_ok volume prune -f
+expect_contains "$OUT" "$anon" "prune removed the unused anonymous volume"
+expect_eq "$(vol_names)" "ext-vol vols_data" "prune keeps named volumes"
+b_ok volume prune -f -a
+expect_eq "$(vol_names)" "" "prune -a removes every unused volume"
+finish

@@ -258,6 +258,7 @@ Result<ContainerRecord> make_container(DaemonContext& ctx, const compose::Projec
     }
     auto args = scheduler::container_args(*node, cc);
     if (!args) return std::move(args).error();
+    if (auto r = create_bind_sources(*node); !r) return r.error();
     if (auto r = write_etc_files(ctx, id, network_owner(ctx, project.name, *node, id), *node,
                                  args->hostname, uses_host_network(*node));
         !r) {

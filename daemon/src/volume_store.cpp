@@ -133,6 +133,24 @@ void remove_project_volumes(DaemonContext& ctx, const std::string& project,
     }
 }
 
+Result<void> create_bind_sources(const compose::Node& service) {
+    const compose::Node* list = service.find("volumes");
+    if (!list || !list->is_seq()) return {};
+    for (const auto& m : list->items) {
+        const compose::Node* type = m.find("type");
+        const compose::Node* source = m.find("source");
+        const compose::Node* bind = m.find("bind");
+        if (!type || type->text != "bind" || !source || !bind || !bind->is_map()) continue;
+        const compose::Node* create = bind->find("create_host_path");
+        if (create && !create->as_bool().value_or(true)) continue;
+        std::error_code ec;
+        if (fs::exists(source->text, ec)) continue;
+        fs::create_directories(source->text, ec);
+        if (ec) return errno_error("create the bind source " + source->text, ec.value());
+    }
+    return {};
+}
+
 Result<std::string> volume_folder(DaemonContext& ctx, const compose::Project& project,
                                   const std::string& source, std::vector<std::string>& made) {
     if (source.empty()) {

@@ -33,6 +33,11 @@ Result<void> ensure_project_volumes(DaemonContext& ctx, const compose::Project& 
 void remove_project_volumes(DaemonContext& ctx, const std::string& project,
                             const compose::Project* model, Progress& progress);
 
+// The missing host folders of the service's binds that ask for them (the short syntax, and
+// `bind.create_host_path`, which is true unless set false), made as Docker makes them: 0755,
+// owned by root. A long-syntax bind without `bind:` must exist.
+Result<void> create_bind_sources(const compose::Node& service);
+
 // The folder a container binds for `source` (a key of the project's `volumes:`, or "" for an
 // anonymous volume, which is made here and appended to `made`).
 Result<std::string> volume_folder(DaemonContext& ctx, const compose::Project& project,

@@ -19,13 +19,20 @@ int clone_tree(const char* host_path, bool recursive) {
                      OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (recursive ? AT_RECURSIVE : 0));
 }
 
-bool open_host_trees(ChildPlan& p) {
+// Cloned while the namespace's mounts are still copies of the host's: a clone of a shared host
+// mount joins its peer group, so a bind asked to be rslave (or rshared) has a master to receive
+// from. Each bind's own propagation is set when it is attached (rprivate unless asked).
+bool open_bind_trees(ChildPlan& p) {
     for (std::size_t i = 0; i < p.mounts.size(); ++i) {
         const MountStep& m = p.mounts[i];
         if (m.kind != MountStep::Kind::Bind) continue;
         p.mount_tree_fds[i] = clone_tree(m.source.c_str(), m.recursive);
         if (p.mount_tree_fds[i] < 0) return fail(Step::OpenTree, m.source.c_str());
     }
+    return true;
+}
+
+bool open_file_trees(ChildPlan& p) {
     for (auto& f : p.etc_files) {
         f.tree_fd = clone_tree(f.host_path.c_str(), false);
         if (f.tree_fd < 0) return fail(Step::OpenTree, f.host_path.c_str());
@@ -73,6 +80,7 @@ bool bind_etc_file(const HostBind& f, int root_fd) {
 }  // namespace
 
 bool prepare_rootfs(ChildPlan& p) {
+    if (!open_bind_trees(p)) return false;
     // Nothing we mount may propagate back to the host (and pivot_root refuses shared mounts).
     if (mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) < 0) {
         return fail(Step::MountPrivate, "/");
@@ -86,7 +94,7 @@ bool prepare_rootfs(ChildPlan& p) {
         // pivot_root needs the new root to be a mount point.
         return fail(Step::BindRootfs, root);
     }
-    return open_host_trees(p);
+    return open_file_trees(p);
 }
 
 bool pivot_into_rootfs(const ChildPlan& p, int* root_fd) {

@@ -138,13 +138,26 @@ Result<void> apply_mount_opt(int opt, const std::string& arg, ContainerSpec& s) 
     Mount m;
     if (opt == kBind) {
         auto f = split(arg, ':');
-        if (f.size() < 2 || f.size() > 3 || (f.size() == 3 && f[2] != "ro" && f[2] != "rw")) {
-            return Error("invalid --bind \"" + arg + "\" (want SRC:DST[:ro])");
-        }
+        const std::string bad = "invalid --bind \"" + arg +
+                                "\" (want SRC:DST[:OPTS], OPTS from ro, rw, rprivate, private, "
+                                "rshared, shared, rslave, slave)";
+        if (f.size() < 2 || f.size() > 3) return Error(bad);
         m.type = Mount::Type::Bind;
         m.source = f[0];
         m.target = f[1];
-        m.read_only = f.size() == 3 && f[2] == "ro";
+        static const std::map<std::string, Propagation> kinds{
+            {"rprivate", Propagation::RPrivate}, {"private", Propagation::Private},
+            {"rshared", Propagation::RShared},   {"shared", Propagation::Shared},
+            {"rslave", Propagation::RSlave},     {"slave", Propagation::Slave}};
+        for (const auto& o : f.size() == 3 ? split(f[2], ',') : std::vector<std::string>{}) {
+            if (o == "ro" || o == "rw") {
+                m.read_only = o == "ro";
+            } else if (auto k = kinds.find(o); k != kinds.end()) {
+                m.propagation = k->second;
+            } else {
+                return Error(bad);
+            }
+        }
     } else {
         auto colon = arg.find(':');
         m.type = Mount::Type::Tmpfs;
@@ -306,7 +319,7 @@ Result<void> apply_option(int opt, const std::string& arg, RunOptions& p) {
 const char* run_options_usage() {
     return "  --rootfs DIR | --lower DIR... --upper DIR --work DIR --merged DIR\n"
            "  --state-dir DIR --hostname H --domainname D --env K=V --cwd DIR --user U\n"
-           "  --group-add G --umask OCT --bind SRC:DST[:ro] --tmpfs DST[:OPTS]\n"
+           "  --group-add G --umask OCT --bind SRC:DST[:ro,PROPAGATION] --tmpfs DST[:OPTS]\n"
            "  --userns [--uidmap C:H:N] [--gidmap C:H:N] --net host --join-ns KIND:PATH\n"
            "  --cap-add C --cap-drop C --privileged --security-opt no-new-privileges:true\n"
            "  --read-only --sysctl K=V --ulimit NAME=SOFT[:HARD] --oom-score-adj N\n"

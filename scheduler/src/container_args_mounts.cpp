@@ -1,5 +1,7 @@
 // volumes (long form) and tmpfs → --bind and --tmpfs.
+#include <algorithm>
 #include <cstdio>
+#include <iterator>
 
 #include "container_args_parts.hpp"
 
@@ -34,20 +36,26 @@ Result<void> add_bind(ArgsBuilder& b, const Node& m) {
     const std::string source = field(m, "source"), target = field(m, "target");
     if (auto ok = check_path(b, "source", source); !ok) return ok;
     if (auto ok = check_path(b, "target", target); !ok) return ok;
-    if (const Node* opts = sub(m, "bind")) {
-        // Binds are recursive and private, Docker's defaults.
-        const std::string prop = field(*opts, "propagation");
-        if (!prop.empty() && prop != "rprivate" && prop != "private") {
-            return b.fail("volumes: " + target + ": bind propagation \"" + prop +
-                          "\" is not supported (only rprivate)");
+    std::string opts = is_true(m.find("read_only")) ? "ro" : "";
+    if (const Node* bind = sub(m, "bind")) {
+        // Recursive and rprivate unless asked otherwise, Docker's defaults.
+        const std::string prop = field(*bind, "propagation");
+        static const char* kKinds[] = {"rprivate", "private", "rshared",
+                                       "shared",   "rslave",  "slave"};
+        if (!prop.empty()) {
+            if (std::find(std::begin(kKinds), std::end(kKinds), prop) == std::end(kKinds)) {
+                return b.fail("volumes: " + target + ": bind propagation \"" + prop +
+                              "\" is not one of rprivate, private, rshared, shared, rslave, slave");
+            }
+            opts += (opts.empty() ? "" : ",") + prop;
         }
-        const std::string rec = field(*opts, "recursive");
+        const std::string rec = field(*bind, "recursive");
         if (!rec.empty() && rec != "enabled") {
             return b.fail("volumes: " + target + ": bind recursive \"" + rec +
                           "\" is not supported (only enabled)");
         }
     }
-    b.add("--bind", source + ":" + target + (is_true(m.find("read_only")) ? ":ro" : ""));
+    b.add("--bind", source + ":" + target + (opts.empty() ? "" : ":" + opts));
     return {};
 }
 

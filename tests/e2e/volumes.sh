@@ -83,4 +83,65 @@ expect_contains "$OUT" "$anon" "prune removed the unused anonymous volume"
 expect_eq "$(vol_names)" "ext-vol vols_data" "prune keeps named volumes"
 b_ok volume prune -f -a
 expect_eq "$(vol_names)" "" "prune -a removes every unused volume"
+
+t "binds: relative paths, a missing folder made, read_only, propagation; tmpfs size and mode"
+project binds <<'YAML'
+services:
+  app:
+    image: busybox:latest
+    init: true
+    command: ["sleep", "1000"]
+    volumes:
+      - ./conf/app.cnf:/etc/app.cnf:ro
+      - ./not/yet:/data
+      - type: bind
+        source: ./slave
+        target: /slave
+        bind:
+          propagation: rslave
+      - type: bind
+        source: ./private
+        target: /private
+      - type: tmpfs
+        target: /small
+        tmpfs:
+          size: 1m
+          mode: 0750
+YAML
+mkdir -p "$T/projects/binds/conf" "$T/projects/binds/slave" "$T/projects/binds/private"
+echo "setting=1" >"$T/projects/binds/conf/app.cnf"
+# Both sources are mount points of their own, shared, so a mount made under them afterwards has
+# somewhere to propagate from.
+for d in slave private; do
+    mount --bind "$T/projects/binds/$d" "$T/projects/binds/$d"
+    mount --make-shared "$T/projects/binds/$d"
+done
+b_ok up -d
+wait_until 20 state_is app running || fail "app is not running"
+b_ok exec -T app cat /etc/app.cnf
+expect_eq "$OUT" "setting=1" "the relative bind of a file"
+[[ -d $T/projects/binds/not/yet ]] || fail "the missing bind source was not made"
+b_ok exec -T app sh -c 'echo x > /data/f'
+expect_eq "$(cat "$T/projects/binds/not/yet/f")" "x" "the made folder is the bind"
+b exec -T app sh -c 'echo y > /etc/app.cnf'
+expect_fail
+expect_contains "$ERR$OUT" "Read-only file system" "read_only refuses writes"
+for d in slave private; do
+    mkdir -p "$T/projects/binds/$d/sub"
+    mount -t tmpfs -o size=1m tmpfs "$T/projects/binds/$d/sub"
+    echo "from-host" >"$T/projects/binds/$d/sub/mark"
+done
+b exec -T app cat /slave/sub/mark
+expect_eq "$OUT" "from-host" "rslave: a mount made on the host after start is seen"
+b exec -T app cat /private/sub/mark
+expect_ne "$OUT" "from-host" "rprivate: it is not"
+b_ok exec -T app stat -c %a /small
+expect_eq "$OUT" "750" "the tmpfs mode"
+b exec -T app dd if=/dev/zero of=/small/fill bs=1024 count=2048
+expect_fail
+expect_contains "$ERR$OUT" "No space left on device" "the tmpfs size limit"
+b_ok down
+for d in slave private; do
+    umount "$T/projects/binds/$d/sub" 2>/dev/null || true
+done
 finish

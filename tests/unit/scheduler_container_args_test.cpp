@@ -320,16 +320,20 @@ TEST_F(ContainerArgsTest, VolumesBindTheFolderBerthdGives) {
                                                                        {"", "/scratch"}}));
 }
 
+TEST_F(ContainerArgsTest, BindPropagation) {
+    auto o = parsed(kHost,
+                    "    volumes:\n      - type: bind\n        source: /a\n        target: /b\n"
+                    "        read_only: true\n        bind:\n          propagation: rslave\n");
+    ASSERT_EQ(o.spec.mounts.size(), 1u);
+    EXPECT_TRUE(o.spec.mounts[0].read_only);
+    EXPECT_EQ(o.spec.mounts[0].propagation, engine::Propagation::RSlave);
+}
+
 TEST_F(ContainerArgsTest, MountErrors) {
     EXPECT_EQ(error(kHost, "    volumes:\n      - data:/var/lib/db\nvolumes:\n  data:\n"),
               "service \"s\": volume \"data\": named volumes are not supported yet");
     EXPECT_EQ(error(kHost, "    volumes:\n      - /var/lib/db\n"),
               "service \"s\": anonymous volume at /var/lib/db: volumes are not supported yet");
-    EXPECT_EQ(error(kHost,
-                    "    volumes:\n      - type: bind\n        source: /a\n        target: /b\n"
-                    "        bind:\n          propagation: rshared\n"),
-              "service \"s\": volumes: /b: bind propagation \"rshared\" is not supported (only "
-              "rprivate)");
     EXPECT_EQ(
         error(kHost,
               "    volumes:\n      - type: bind\n        source: \"/a:b\"\n        target: /b\n"),

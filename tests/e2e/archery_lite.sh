@@ -74,14 +74,24 @@ t "ps shows the published port"
 b_ok ps app
 expect_contains "$OUT" "0.0.0.0:9123->80/tcp" "app's PORTS"
 
+t "volumes: the relative folder made for app's logs, db's data across down and up"
+expect_contains "$(cat "$T/projects/archery-lite/logs/app.log" 2>&1)" "app started" "app's log in ./logs"
+boots=$(berth exec -T db cat /srv/db/boots 2>/dev/null)
+expect_match "$boots" '^[0-9]+$' "db counted its starts"
+b_ok down
+b_ok up -d --wait
+b_ok exec -T db cat /srv/db/boots
+expect_eq "$OUT" "$((boots + 1))" "db's data survived down and up"
+
 t "down leaves nothing"
 ids=$(berth ps -a -q 2>/dev/null || true)
-b_ok down
+b_ok down -v
 expect_match "$(progress)" "Network archery-lite_default +Removed" "down removes the network"
 expect_eq "$(berth ps -a -q 2>/dev/null)" "" "no containers after down"
 for id in $ids; do expect_no_trace "$id" "after down"; done
 expect_eq "$(ip -o link show type bridge | wc -l)" 0 "no bridge left"
 expect_eq "$(ip -o link show type veth | wc -l)" 0 "no veth left"
 if nft list tables 2>/dev/null | grep -q "inet berth"; then fail "berth's nft table is left"; fi
+expect_eq "$(berth volume ls -q)" "" "down -v removed db's volume"
 
 finish

@@ -162,6 +162,7 @@ Result<MountStep> spec_step(const Mount& m) {
             s.kind = MountStep::Kind::Bind;
             s.source = m.source;
             s.recursive = m.recursive || opts->recursive;
+            s.copy_up = m.copy_up;
             break;
         case Mount::Type::Tmpfs:
             s.fstype = s.source = "tmpfs";

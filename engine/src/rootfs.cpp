@@ -7,6 +7,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "copy_up.hpp"
 #include "mount_fd.hpp"
 #include "safe_path.hpp"
 #include "sync.hpp"
@@ -54,6 +55,12 @@ bool mount_step(ChildPlan& p, std::size_t i, int root_fd) {
     bool ok;
     if (m.kind == MountStep::Kind::Bind) {
         const int tree = p.mount_tree_fds[i];
+        bool empty = false;
+        if (m.copy_up && (!dir_is_empty(tree, &empty) || (empty && !copy_dir_contents(fd, tree)))) {
+            int saved = errno;
+            close(fd);
+            return fail(Step::CopyUp, target, saved);
+        }
         ok = attach_tree_on(tree, fd, m.flags, m.recursive) &&
              (m.propagation == 0 || set_propagation(tree, m.propagation));
         close(tree);

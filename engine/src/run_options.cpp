@@ -139,8 +139,8 @@ Result<void> apply_mount_opt(int opt, const std::string& arg, ContainerSpec& s) 
     if (opt == kBind) {
         auto f = split(arg, ':');
         const std::string bad = "invalid --bind \"" + arg +
-                                "\" (want SRC:DST[:OPTS], OPTS from ro, rw, rprivate, private, "
-                                "rshared, shared, rslave, slave)";
+                                "\" (want SRC:DST[:OPTS], OPTS from ro, rw, copy, rprivate, "
+                                "private, rshared, shared, rslave, slave)";
         if (f.size() < 2 || f.size() > 3) return Error(bad);
         m.type = Mount::Type::Bind;
         m.source = f[0];
@@ -152,6 +152,8 @@ Result<void> apply_mount_opt(int opt, const std::string& arg, ContainerSpec& s) 
         for (const auto& o : f.size() == 3 ? split(f[2], ',') : std::vector<std::string>{}) {
             if (o == "ro" || o == "rw") {
                 m.read_only = o == "ro";
+            } else if (o == "copy") {
+                m.copy_up = true;
             } else if (auto k = kinds.find(o); k != kinds.end()) {
                 m.propagation = k->second;
             } else {

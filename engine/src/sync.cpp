@@ -12,7 +12,7 @@ namespace {
 
 ChildReport g_report;
 
-constexpr std::array<const char*, static_cast<int>(Step::Exec) + 1> kStepNames = {
+constexpr std::array<const char*, static_cast<int>(Step::CopyUp) + 1> kStepNames = {
     "wait for the parent",
     "setresuid",
     "setresgid",
@@ -49,6 +49,7 @@ constexpr std::array<const char*, static_cast<int>(Step::Exec) + 1> kStepNames =
     "fork init child",
     "close fds",
     "exec",
+    "copy the image's content into the volume at",
 };
 
 }  // namespace

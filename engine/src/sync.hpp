@@ -45,6 +45,7 @@ enum class Step : int {
     Fork,
     CloseFds,
     Exec,
+    CopyUp,
 };
 
 struct ChildReport {

@@ -100,7 +100,11 @@ Result<void> add_named_volume(ArgsBuilder& b, const Node& m) {
     auto folder = b.ctx.volume_source(source, target);
     if (!folder) return b.fail(folder.error().message());
     if (auto ok = check_path(b, "source", *folder); !ok) return ok;
-    b.add("--bind", *folder + ":" + target + (is_true(m.find("read_only")) ? ":ro" : ""));
+    // The image's content at the target fills the volume while it is empty, unless nocopy.
+    const Node* opts = sub(m, "volume");
+    std::string flags = opts && is_true(opts->find("nocopy")) ? "" : "copy";
+    if (is_true(m.find("read_only"))) flags += flags.empty() ? "ro" : ",ro";
+    b.add("--bind", *folder + ":" + target + (flags.empty() ? "" : ":" + flags));
     return {};
 }
 

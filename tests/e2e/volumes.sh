@@ -84,6 +84,39 @@ expect_eq "$(vol_names)" "ext-vol vols_data" "prune keeps named volumes"
 b_ok volume prune -f -a
 expect_eq "$(vol_names)" "" "prune -a removes every unused volume"
 
+t "a new volume is filled from the image at its first mount, unless nocopy"
+project copy <<'YAML'
+services:
+  c:
+    image: busybox:latest
+    init: true
+    command: ["sleep", "1000"]
+    volumes:
+      - bins:/bin
+      - type: volume
+        source: noetc
+        target: /etc
+        volume:
+          nocopy: true
+volumes:
+  bins:
+  noetc:
+YAML
+b_ok up -d
+wait_until 20 state_is c running || fail "c is not running"
+[[ -f $DATA_ROOT/volumes/copy_bins/_data/busybox ]] || fail "the image's /bin/busybox was not copied"
+[[ -L $DATA_ROOT/volumes/copy_bins/_data/sh ]] || fail "the image's /bin/sh symlink was not copied as one"
+b_ok exec -T c sh -c 'echo mine > /bin/mark'
+[[ ! -e $DATA_ROOT/volumes/copy_noetc/_data/passwd ]] || fail "nocopy: /etc/passwd was copied"
+b exec -T c test -e /etc/passwd
+expect_fail
+b_ok down
+b_ok up -d
+wait_until 20 state_is c running || fail "c is not running again"
+b_ok exec -T c cat /bin/mark
+expect_eq "$OUT" "mine" "a volume that is not empty is not filled again"
+b_ok down -v
+
 t "binds: relative paths, a missing folder made, read_only, propagation; tmpfs size and mode"
 project binds <<'YAML'
 services:

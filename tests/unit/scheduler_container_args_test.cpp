@@ -315,9 +315,21 @@ TEST_F(ContainerArgsTest, VolumesBindTheFolderBerthdGives) {
     EXPECT_EQ(o.spec.mounts[0].source, "/var/lib/berth/volumes/demo_data/_data");
     EXPECT_EQ(o.spec.mounts[0].target, "/var/lib/db");
     EXPECT_TRUE(o.spec.mounts[0].read_only);
+    EXPECT_TRUE(o.spec.mounts[0].copy_up);
     EXPECT_EQ(o.spec.mounts[1].source, "/var/lib/berth/volumes/anon/_data");
     EXPECT_EQ(asked, (std::vector<std::pair<std::string, std::string>>{{"data", "/var/lib/db"},
                                                                        {"", "/scratch"}}));
+}
+
+TEST_F(ContainerArgsTest, NocopyVolume) {
+    ctx.volume_source = [](const std::string&, const std::string&) -> Result<std::string> {
+        return std::string("/v/_data");
+    };
+    auto o = parsed(kHost,
+                    "    volumes:\n      - type: volume\n        source: data\n        target: /d\n"
+                    "        volume:\n          nocopy: true\nvolumes:\n  data:\n");
+    ASSERT_EQ(o.spec.mounts.size(), 1u);
+    EXPECT_FALSE(o.spec.mounts[0].copy_up);
 }
 
 TEST_F(ContainerArgsTest, BindPropagation) {

@@ -37,6 +37,7 @@ struct MountStep {
     bool recursive = true;     // Bind: rbind
     bool no_symlinks = false;  // the target may not be (or pass through) a symlink
     bool file_target = false;  // Bind of a file: the target is created as an empty file
+    bool copy_up = false;      // Bind: fill an empty source from the image's target first
 };
 
 struct MountPlanInput {

@@ -26,6 +26,9 @@ struct Mount {
     std::vector<std::string> options;
     Propagation propagation = Propagation::RPrivate;
     bool recursive = true;  // rbind for Bind
+    // Bind of a volume: when its folder is empty at start, the image's content at `target` is
+    // copied into it first (Docker's first-mount copy).
+    bool copy_up = false;
 };
 
 enum class Namespace { Mount, Uts, Ipc, Pid, Net, User, Cgroup };

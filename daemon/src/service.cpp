@@ -18,6 +18,7 @@
 #include "project_ops.hpp"
 #include "restart_manager.hpp"
 #include "routes.hpp"
+#include "volume_store.hpp"
 
 namespace berth::daemon {
 
@@ -177,6 +178,7 @@ Result<void> register_routes(Router& router, const DaemonConfig& cfg) {
         if (auto r = record_images(*g_ctx); !r) log_warn(r.error().message());
     }
     if (auto r = start_networks(*g_ctx); !r) return r.error();
+    restore_volumes(*g_ctx);
     g_restarts = std::make_unique<RestartManager>(*g_ctx);
     g_ctx->restarts = g_restarts.get();
     g_watch = std::make_unique<ExitWatch>(

@@ -7,7 +7,9 @@
 #include <filesystem>
 
 #include "container_ops.hpp"
+#include "log.hpp"
 #include "scheduler/volume_specs.hpp"
+#include "volumes/local_mount.hpp"
 #include "volumes/volume.hpp"
 
 namespace berth::daemon {
@@ -23,11 +25,6 @@ Result<VolumeRecord> create_volume(DaemonContext& ctx, VolumeRecord v, bool exis
     if (auto ok = volumes::check_driver(v.name, v.driver); !ok) return ok.error();
     auto local = volumes::parse_local_options(v.name, v.options);
     if (!local) return local.error();
-    if (*local) {
-        return Error("volume \"" + v.name +
-                     "\": driver_opts (type, device, o) are not supported yet; leave them out for "
-                     "a plain folder");
-    }
     auto existing = ctx.db->volume(v.name);
     if (!existing) return existing.error();
     if (*existing) {
@@ -44,8 +41,19 @@ Result<VolumeRecord> create_volume(DaemonContext& ctx, VolumeRecord v, bool exis
     if (ec) return errno_error("create " + data, ec.value());
     ::chmod(dir.c_str(), 0701);
     ::chmod(data.c_str(), 0755);
+    if (*local) {
+        // Mounted for as long as the volume exists, and again when berthd starts.
+        if (auto r = volumes::mount_local(**local, data); !r) {
+            fs::remove_all(dir, ec);
+            return r.error().context("volume \"" + v.name + "\"");
+        }
+    }
     v.created = static_cast<std::int64_t>(::time(nullptr));
-    if (auto r = ctx.db->put_volume(v); !r) return r.error();
+    if (auto r = ctx.db->put_volume(v); !r) {
+        (void)volumes::unmount_local(data);
+        fs::remove_all(dir, ec);
+        return r.error();
+    }
     return v;
 }
 
@@ -60,10 +68,29 @@ Result<void> remove_volume(DaemonContext& ctx, const std::string& name) {
         if (auto c = ctx.db->container(who); c && *c) who = (*c)->name;
         return Error("remove " + name + ": volume is in use - [" + who + "]");
     }
+    // Unmounted first: removing the folder of a mounted filesystem would empty the device.
+    const std::string data = volumes::data_dir(volumes_root(ctx), name);
+    if (auto r = volumes::unmount_local(data); !r) return r.error().context("remove " + name);
+    if (volumes::is_mount_point(data))
+        return Error("remove " + name + ": " + data + " is still mounted");
     std::error_code ec;
     fs::remove_all(volumes::volume_dir(volumes_root(ctx), name), ec);
     if (ec) return errno_error("remove volume " + name, ec.value());
     return ctx.db->remove_volume(name);
+}
+
+void restore_volumes(DaemonContext& ctx) {
+    auto all = ctx.db->volumes();
+    if (!all) return log_warn(all.error().message());
+    for (const auto& v : *all) {
+        auto local = volumes::parse_local_options(v.name, v.options);
+        if (!local || !*local) continue;
+        const std::string data = volumes::data_dir(volumes_root(ctx), v.name);
+        if (volumes::is_mount_point(data)) continue;
+        if (auto r = volumes::mount_local(**local, data); !r) {
+            log_warn("volume " + v.name + ": " + r.error().message());
+        }
+    }
 }
 
 Result<void> check_project_volumes(DaemonContext& ctx, const compose::Project& project) {

@@ -22,6 +22,10 @@ Result<VolumeRecord> create_volume(DaemonContext& ctx, VolumeRecord v, bool exis
 // Refused while a container mounts it, naming the container, as Docker does.
 Result<void> remove_volume(DaemonContext& ctx, const std::string& name);
 
+// When berthd starts: the volumes with driver options have their filesystems mounted again (a
+// reboot took them). Failures are logged; the containers that need them fail with the reason.
+void restore_volumes(DaemonContext& ctx);
+
 // Every external volume of the project exists: `up` and `run` check this before they make
 // anything ("external volume \"x\" not found").
 Result<void> check_project_volumes(DaemonContext& ctx, const compose::Project& project);

@@ -2,6 +2,16 @@
 # with `down -v`; a missing external volume stopping `up` before anything is made; `berth volume`
 # ls, create, inspect, rm (refused while in use, naming the container) and prune; bad names.
 source "$(dirname "$0")/lib.bash"
+LOOP=
+loop_teardown() {
+    local status=$?
+    # Off for the rest of the exit, so lib.bash's cleanup always runs after this.
+    set +e
+    # Detached lazily: it goes when cleanup unmounts the volume on it.
+    [[ -n $LOOP ]] && losetup -d "$LOOP" 2>/dev/null
+    return "$status"
+}
+trap 'loop_teardown; cleanup' EXIT
 
 project vols <<'YAML'
 services:
@@ -116,6 +126,43 @@ wait_until 20 state_is c running || fail "c is not running again"
 b_ok exec -T c cat /bin/mark
 expect_eq "$OUT" "mine" "a volume that is not empty is not filled again"
 b_ok down -v
+
+t "local driver options: tmpfs with a size, ext4 on a loop device"
+b_ok volume create small --opt type=tmpfs --opt device=tmpfs --opt o=size=2m
+truncate -s 16M "$T/disk.img"
+mkfs.ext4 -q -F "$T/disk.img" || fail "mkfs.ext4 failed"
+LOOP=$(losetup -f --show "$T/disk.img") || fail "no loop device"
+b_ok volume create disk --opt type=ext4 --opt "device=$LOOP"
+b volume create bad --opt type=ext4
+expect_fail
+expect_contains "$ERR" '"device" is missing' "a type without a device is refused"
+project localdrv <<'YAML'
+services:
+  c:
+    image: busybox:latest
+    init: true
+    command: ["sleep", "1000"]
+    volumes: [small:/small, disk:/disk]
+volumes:
+  small: {external: true}
+  disk: {external: true}
+YAML
+b_ok up -d
+wait_until 20 state_is c running || fail "c is not running"
+b exec -T c dd if=/dev/zero of=/small/fill bs=1024 count=3072
+expect_fail
+expect_contains "$ERR$OUT" "No space left on device" "the tmpfs volume's size"
+b_ok exec -T c sh -c 'echo on-ext4 > /disk/f && grep " /disk " /proc/mounts'
+expect_contains "$OUT" "ext4" "the ext4 volume is mounted in the container"
+b_ok down
+b_ok volume rm small disk
+mkdir -p "$T/check"
+mount "$LOOP" "$T/check" && {
+    expect_eq "$(cat "$T/check/f")" "on-ext4" "the data is on the device"
+    umount "$T/check"
+}
+losetup -d "$LOOP"
+LOOP=
 
 t "binds: relative paths, a missing folder made, read_only, propagation; tmpfs size and mode"
 project binds <<'YAML'

@@ -38,6 +38,10 @@ ONLY = os.environ.get("SCENARIOS_ONLY", "")
 HOOKS = "lifecycle hooks (pre_start, post_start, pre_stop) are not supported yet"
 WAIT_HOOKS = "pre_start hooks are not supported yet (the steps run up --wait)"
 PROVIDER = "provider services (a plugin instead of an image) are not supported"
+EXTERNAL_FROM_ENV = ("its external volumes are made by `docker volume create` in the upstream test, "
+                     "and named through EXTERNAL_VOLUME, which that test sets")
+DEVICE_FROM_ENV = ("its volume's driver_opts device is ${TEST_DIR}, a folder the upstream test "
+                   "makes and sets")
 UNUSED_ENV_FILE = ("ps and down load every service and fail on the missing env_file of one that "
                    "was not started; docker compose checks env files only for the services it "
                    "acts on (TestUnusedMissingEnvFile)")
@@ -80,11 +84,10 @@ MISSES = {
     "TestUpContainerNameConflict":
         "its container_name comes from a variable the upstream test sets in Go, and its up is "
         "attached",
-    "TestUpRecreateVolumes": "named volumes are not supported yet",
     "TestUpStopWithLogsMixed": HOOKS,
-    "TestUpSwitchVolumes": "named volumes are not supported yet",
+    "TestUpSwitchVolumes": EXTERNAL_FROM_ENV,
     "fixtures/env_file": UNUSED_ENV_FILE,
-    "fixtures/project-volume-bind-test": "named volumes are not supported yet",
+    "fixtures/project-volume-bind-test": DEVICE_FROM_ENV,
     "fixtures/run-test": "no compose file at its top: its test runs `run` with -f piped-test.yaml",
 }
 
@@ -101,11 +104,12 @@ EVIDENCE = {
     WAIT_HOOKS: r"pre_start is not supported",
     PROVIDER: r"has no image",
     UNUSED_ENV_FILE: r"env file /doesnotexist/\.env not found",
+    EXTERNAL_FROM_ENV: r"has no name in the model",
+    DEVICE_FROM_ENV: r'"device" is missing',
     "models are not supported yet": r"models is not supported",
     "configs are not supported yet": r"configs is not supported",
     "configs and secrets are not supported yet": r"(configs|secrets) is not supported",
     "secrets are not supported yet": r"secrets is not supported",
-    "named volumes are not supported yet": r"named volumes are not supported",
     "volumes of type image are not supported": r'type "image" is not supported',
     "volumes_from is not supported yet": r"volumes_from is not supported",
     "mac_address is not supported yet": r"mac_address is not supported",

@@ -17,10 +17,12 @@
 #include "log.hpp"
 #include "network_manager.hpp"
 #include "private_cwd.hpp"
+#include "project_files.hpp"
 #include "restart_manager.hpp"
 #include "scheduler/container_args.hpp"
 #include "scheduler/network_specs.hpp"
 #include "volume_store.hpp"
+#include "volumes/volume.hpp"
 
 namespace berth::daemon {
 
@@ -145,6 +147,37 @@ Result<std::string> shared_netns(DaemonContext& ctx, const std::string& project,
     return Error("container " + found->name + " is not running");
 }
 
+// volumes_from REF: the volumes the container REF names ("container:name", or a service of the
+// project) mounts, recorded as the new container's too so they are not removed under it, and,
+// for a service of this project, the binds its file gives it.
+Result<std::vector<scheduler::ContainerContext::SharedMount>> shared_mounts(
+    DaemonContext& ctx, const compose::Project& project, const std::string& ref,
+    const std::string& id, std::vector<VolumeMount>& mounts) {
+    const bool by_container = ref.rfind("container:", 0) == 0;
+    auto owner = netns_owner(ctx, project.name, by_container ? ref : "service:" + ref);
+    if (!owner) return owner.error();
+    std::vector<scheduler::ContainerContext::SharedMount> out;
+    auto vm = ctx.db->volume_mounts(owner->id);
+    if (!vm) return vm.error();
+    for (const auto& m : *vm) {
+        out.push_back({volumes::data_dir(volumes_root(ctx), m.volume), m.target, false});
+        mounts.push_back({id, m.volume, m.target});
+    }
+    const compose::Node* service = by_container ? nullptr : project.service(owner->service);
+    const compose::Node* list = service ? service->find("volumes") : nullptr;
+    if (list && list->is_seq()) {
+        for (const auto& m : list->items) {
+            const compose::Node* type = m.find("type");
+            if (!type || type->text != "bind") continue;
+            const compose::Node* ro = m.find("read_only");
+            out.push_back({m.find("source") ? m.find("source")->text : "",
+                           m.find("target") ? m.find("target")->text : "",
+                           ro && ro->as_bool().value_or(false)});
+        }
+    }
+    return out;
+}
+
 // The container whose networks give this one its resolvers: the one whose namespace it joins,
 // or itself.
 std::string network_owner(DaemonContext& ctx, const std::string& project,
@@ -232,6 +265,9 @@ Result<ContainerRecord> make_container(DaemonContext& ctx, const compose::Projec
     cc.shared_netns = [&ctx, &project](const std::string& mode) {
         return shared_netns(ctx, project.name, mode);
     };
+    cc.file_source = [&ctx, &project, &id](const std::string& kind, const std::string& source) {
+        return file_source(ctx, project, id, kind, source);
+    };
     std::vector<VolumeMount> mounts;
     cc.volume_source = [&](const std::string& source, const std::string& target) {
         std::vector<std::string> made;
@@ -242,6 +278,9 @@ Result<ContainerRecord> make_container(DaemonContext& ctx, const compose::Projec
         if (name.empty()) name = fs::path(*folder).parent_path().filename().string();
         mounts.push_back({id, name, target});
         return folder;
+    };
+    cc.volumes_from = [&](const std::string& ref) {
+        return shared_mounts(ctx, project, ref, id, mounts);
     };
     if (scheduler::needs_bridge_network(*node)) {
         auto netns = setup_network(ctx, project, *node, id, spec.run);

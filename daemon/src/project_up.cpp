@@ -9,6 +9,7 @@
 #include "container_ops.hpp"
 #include "dependency_wait.hpp"
 #include "progress.hpp"
+#include "project_files.hpp"
 #include "project_networks.hpp"
 #include "project_ops.hpp"
 #include "project_request.hpp"
@@ -82,6 +83,13 @@ Result<void> dry_run(const compose::Project& p, const std::string& service,
     cc.netns_path = "/nonexistent";
     cc.volume_source = [](const std::string&, const std::string&) -> Result<std::string> {
         return std::string("/nonexistent");
+    };
+    cc.volumes_from = [](const std::string&) {
+        return Result<std::vector<scheduler::ContainerContext::SharedMount>>(
+            std::vector<scheduler::ContainerContext::SharedMount>{});
+    };
+    cc.file_source = [&p](const std::string& kind, const std::string& source) {
+        return check_file_source(p, kind, source);
     };
     auto args = scheduler::container_args(*p.service(service), cc);
     if (!args) return args.error();

@@ -46,14 +46,28 @@ using detail::ArgsBuilder;
 // Attributes that change what runs but that berth does not carry out (yet): ignoring them would
 // start something other than what the file asks for.
 Result<void> refuse_unsupported(const ArgsBuilder& b) {
-    static constexpr const char* kRefused[] = {
-        "secrets",        "configs",        "volumes_from",     "userns_mode",
-        "cgroup_parent",  "mem_swappiness", "oom_kill_disable", "cpu_rt_period",
-        "cpu_rt_runtime", "cpu_count",      "cpu_percent",      "device_cgroup_rules",
-        "storage_opt",    "runtime",        "isolation",        "gpus",
-        "mac_address",    "pre_start",      "post_start",       "pre_stop",
-        "use_api_socket", "models",         "provider",         "credential_spec",
-        "external_links"};
+    static constexpr const char* kRefused[] = {"userns_mode",
+                                               "cgroup_parent",
+                                               "mem_swappiness",
+                                               "oom_kill_disable",
+                                               "cpu_rt_period",
+                                               "cpu_rt_runtime",
+                                               "cpu_count",
+                                               "cpu_percent",
+                                               "device_cgroup_rules",
+                                               "storage_opt",
+                                               "runtime",
+                                               "isolation",
+                                               "gpus",
+                                               "mac_address",
+                                               "pre_start",
+                                               "post_start",
+                                               "pre_stop",
+                                               "use_api_socket",
+                                               "models",
+                                               "provider",
+                                               "credential_spec",
+                                               "external_links"};
     for (const char* key : kRefused) {
         if (b.get(key) != nullptr) return b.fail(std::string(key) + " is not supported yet");
     }

@@ -100,11 +100,23 @@ Result<void> add_named_volume(ArgsBuilder& b, const Node& m) {
     auto folder = b.ctx.volume_source(source, target);
     if (!folder) return b.fail(folder.error().message());
     if (auto ok = check_path(b, "source", *folder); !ok) return ok;
-    // The image's content at the target fills the volume while it is empty, unless nocopy.
+    // The image's content at the target fills the volume while it is empty, unless nocopy or
+    // only a part of the volume (subpath, which must exist in it) is mounted.
     const Node* opts = sub(m, "volume");
-    std::string flags = opts && is_true(opts->find("nocopy")) ? "" : "copy";
+    const std::string subpath = opts ? field(*opts, "subpath") : "";
+    std::string source_dir = *folder;
+    if (!subpath.empty()) {
+        if (subpath[0] == '/' || subpath == ".." || subpath.starts_with("../") ||
+            subpath.find("/../") != std::string::npos || subpath.ends_with("/..")) {
+            return b.fail("volumes: " + target + ": subpath \"" + subpath +
+                          "\" must be a relative path inside the volume");
+        }
+        source_dir += "/" + subpath;
+        if (auto ok = check_path(b, "source", source_dir); !ok) return ok;
+    }
+    std::string flags = (opts && is_true(opts->find("nocopy"))) || !subpath.empty() ? "" : "copy";
     if (is_true(m.find("read_only"))) flags += flags.empty() ? "ro" : ",ro";
-    b.add("--bind", *folder + ":" + target + (flags.empty() ? "" : ":" + flags));
+    b.add("--bind", source_dir + ":" + target + (flags.empty() ? "" : ":" + flags));
     return {};
 }
 
@@ -118,13 +130,86 @@ Result<void> add_volume(ArgsBuilder& b, const Node& m) {
 
 }  // namespace
 
+// configs: and secrets: read-only files at their targets (a config's default target is
+// /<source>; the loader gives secrets /run/secrets/<source>).
+Result<void> add_files(ArgsBuilder& b, const char* key, const char* kind) {
+    const Node* list = b.get(key);
+    if (!list || !list->is_seq() || list->items.empty()) return {};
+    if (!b.ctx.file_source) return b.fail(std::string(key) + " is not supported yet");
+    for (const Node& f : list->items) {
+        const std::string source = f.is_map() ? field(f, "source") : f.text;
+        std::string target = f.is_map() ? field(f, "target") : "";
+        if (target.empty()) target = "/" + source;
+        if (target[0] != '/') {
+            target = std::string(kind) == "secret" ? "/run/secrets/" + target : "/" + target;
+        }
+        if (auto ok = check_path(b, "target", target); !ok) return ok;
+        auto file = b.ctx.file_source(kind, source);
+        if (!file) return b.fail(file.error().message());
+        if (auto ok = check_path(b, "source", *file); !ok) return ok;
+        b.add("--bind", *file + ":" + target + ":ro");
+    }
+    return {};
+}
+
+// volumes_from: "service", "service:ro", "container:name", "container:name:rw"; each mount of
+// that container at the same target, read-only with :ro (or when it was read-only).
+Result<void> add_volumes_from(ArgsBuilder& b, std::vector<std::string>& taken) {
+    const auto refs = texts(b.get("volumes_from"));
+    if (refs.empty()) return {};
+    if (!b.ctx.volumes_from) return b.fail("volumes_from is not supported yet");
+    for (std::string ref : refs) {
+        bool ro = false;
+        if (ref.ends_with(":ro") || ref.ends_with(":rw")) {
+            ro = ref.ends_with(":ro");
+            ref.resize(ref.size() - 3);
+        }
+        auto mounts = b.ctx.volumes_from(ref);
+        if (!mounts) return b.fail("volumes_from \"" + ref + "\": " + mounts.error().message());
+        for (const auto& m : *mounts) {
+            if (std::find(taken.begin(), taken.end(), m.target) != taken.end()) continue;
+            if (auto ok = check_path(b, "source", m.source); !ok) return ok;
+            b.add("--bind", m.source + ":" + m.target + (ro || m.read_only ? ":ro" : ""));
+            taken.push_back(m.target);
+        }
+    }
+    return {};
+}
+
+// The image's VOLUMEs that no mount of the service covers: an anonymous volume each, filled from
+// the image, as Docker makes them.
+Result<void> add_image_volumes(ArgsBuilder& b, std::vector<std::string>& taken) {
+    if (!b.ctx.volume_source || b.ctx.image.volumes.empty()) return {};
+    for (std::string target : b.ctx.image.volumes) {
+        while (target.size() > 1 && target.back() == '/') target.pop_back();
+        if (std::find(taken.begin(), taken.end(), target) != taken.end()) continue;
+        if (auto ok = check_path(b, "target", target); !ok) return ok;
+        auto folder = b.ctx.volume_source("", target);
+        if (!folder) return b.fail(folder.error().message());
+        b.add("--bind", *folder + ":" + target + ":copy");
+    }
+    return {};
+}
+
 Result<void> add_mounts(ArgsBuilder& b) {
+    if (auto ok = add_files(b, "configs", "config"); !ok) return ok;
+    if (auto ok = add_files(b, "secrets", "secret"); !ok) return ok;
     if (const Node* list = b.get("volumes"); list && list->is_seq()) {
         for (const Node& m : list->items) {
             if (!m.is_map()) return b.fail("volumes: expected the long form");
             if (auto ok = add_volume(b, m); !ok) return ok;
         }
     }
+    // What the service mounts itself wins over volumes_from, and both over the image's VOLUMEs.
+    std::vector<std::string> taken;
+    if (const Node* list = b.get("volumes"); list && list->is_seq()) {
+        for (const Node& m : list->items) {
+            if (m.is_map()) taken.push_back(field(m, "target"));
+        }
+    }
+    for (const auto& t : texts(b.get("tmpfs"))) taken.push_back(t.substr(0, t.find(':')));
+    if (auto ok = add_volumes_from(b, taken); !ok) return ok;
+    if (auto ok = add_image_volumes(b, taken); !ok) return ok;
     // "DST" or "DST:OPTS", the form --tmpfs takes.
     for (const auto& t : texts(b.get("tmpfs"))) {
         if (t.empty() || t[0] != '/') return b.fail("tmpfs \"" + t + "\": want an absolute path");

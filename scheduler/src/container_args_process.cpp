@@ -72,8 +72,10 @@ Result<void> add_stop(ArgsBuilder& b, const std::string& signal) {
     return {};
 }
 
-// Image VOLUMEs would be anonymous volumes in Docker; here they stay in the container's layer.
+// Without volumes (a context with no volume_source) image VOLUMEs stay in the container's layer;
+// add_mounts gives each an anonymous volume otherwise.
 void warn_image_volumes(ArgsBuilder& b, const images::ProcessSettings& p) {
+    if (b.ctx.volume_source) return;
     for (const auto& v : p.volumes) {
         b.warnings.push_back("service \"" + b.ctx.service + "\": the image's volume " + v +
                              " is kept in the container's layer (volumes are not supported yet)");

@@ -14,7 +14,7 @@ expect_nothing_made() {
     expect_eq "$ip_links" "" "links in the test's network namespace"
 }
 
-t "a named volume is not supported yet"
+t "a volume driver berth does not have"
 project volumed <<'YAML'
 services:
   web:
@@ -25,12 +25,14 @@ services:
     image: busybox:latest
     command: ["sleep", "1000"]
 volumes:
-  data: {}
+  data:
+    driver: convoy
 YAML
 b up -d
 expect_fail
-expect_contains "$(progress)" "named volumes are not supported yet" "the message names the cause"
+expect_contains "$(progress)" 'driver "convoy" is not available' "the message names the driver"
 expect_nothing_made
+expect_eq "$(berth volume ls -q)" "" "no volume"
 
 t "a network driver berth does not run"
 project overlaid <<'YAML'

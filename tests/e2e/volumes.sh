@@ -164,6 +164,72 @@ mount "$LOOP" "$T/check" && {
 losetup -d "$LOOP"
 LOOP=
 
+t "configs, secrets, volumes_from and subpath"
+project share <<'YAML'
+services:
+  a:
+    image: busybox:latest
+    init: true
+    command: ["sh", "-c", "echo from-a > /data/file && exec sleep 1000"]
+    volumes: [data:/data, ./conf:/conf]
+    configs:
+      - app_conf
+      - source: inline
+        target: /etc/inline.conf
+    secrets: [token]
+  b:
+    image: busybox:latest
+    init: true
+    command: ["sleep", "1000"]
+    volumes_from: ["a:ro"]
+    volumes:
+      - type: volume
+        source: data
+        target: /sub
+        volume:
+          subpath: inner
+configs:
+  app_conf:
+    file: ./app.conf
+  inline:
+    content: "x=1"
+secrets:
+  token:
+    file: ./token.txt
+volumes:
+  data:
+YAML
+mkdir -p "$T/projects/share/conf"
+echo "hello-config" >"$T/projects/share/app.conf"
+echo "s3cret" >"$T/projects/share/token.txt"
+echo "c" >"$T/projects/share/conf/c"
+b_ok volume create share_data
+mkdir -p "$DATA_ROOT/volumes/share_data/_data/inner"
+echo "sub" >"$DATA_ROOT/volumes/share_data/_data/inner/f"
+b_ok up -d
+wait_until 20 state_is a running || fail "a is not running"
+wait_until 20 state_is b running || fail "b is not running"
+b_ok exec -T a cat /app_conf /run/secrets/token
+expect_eq "$OUT" "hello-config${NL}s3cret" "a config from a file and a secret"
+b_ok exec -T a cat /etc/inline.conf
+expect_eq "$OUT" "x=1" "a config from its content, at its target"
+b exec -T a sh -c 'echo no > /run/secrets/token'
+expect_fail
+wait_until 10 eval '[[ $(berth exec -T b cat /data/file 2>/dev/null) == from-a ]]' ||
+    fail "b does not see a's volume through volumes_from"
+b_ok exec -T b cat /conf/c
+expect_eq "$OUT" "c" "b gets a's bind too"
+b exec -T b sh -c 'echo no > /data/other'
+expect_fail
+expect_contains "$ERR$OUT" "Read-only file system" "volumes_from a:ro is read-only"
+b_ok exec -T b cat /sub/f
+expect_eq "$OUT" "sub" "subpath mounts a folder of the volume"
+b volume rm share_data
+expect_fail
+expect_contains "$ERR" "volume is in use" "a volume used through volumes_from is in use"
+b_ok down
+b_ok volume rm share_data
+
 t "binds: relative paths, a missing folder made, read_only, propagation; tmpfs size and mode"
 project binds <<'YAML'
 services:

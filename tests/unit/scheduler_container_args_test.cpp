@@ -332,6 +332,73 @@ TEST_F(ContainerArgsTest, NocopyVolume) {
     EXPECT_FALSE(o.spec.mounts[0].copy_up);
 }
 
+TEST_F(ContainerArgsTest, ImageVolumesGetAnonymousVolumesUnlessMounted) {
+    int made = 0;
+    ctx.volume_source = [&](const std::string& source, const std::string&) -> Result<std::string> {
+        if (source.empty()) ++made;
+        return "/v/" + (source.empty() ? "anon" + std::to_string(made) : source) + "/_data";
+    };
+    ctx.image.volumes = {"/var/lib/db/", "/logs"};
+    auto o = parsed(kHost, "    volumes:\n      - data:/logs\nvolumes:\n  data:\n");
+    ASSERT_EQ(o.spec.mounts.size(), 2u);
+    EXPECT_EQ(o.spec.mounts[0].target, "/logs");
+    EXPECT_EQ(o.spec.mounts[1].source, "/v/anon1/_data");
+    EXPECT_EQ(o.spec.mounts[1].target, "/var/lib/db");
+    EXPECT_TRUE(o.spec.mounts[1].copy_up);
+    EXPECT_EQ(made, 1);
+}
+
+TEST_F(ContainerArgsTest, SubpathMountsAFolderOfTheVolumeWithoutCopy) {
+    ctx.volume_source = [](const std::string&, const std::string&) -> Result<std::string> {
+        return std::string("/v/data/_data");
+    };
+    auto o = parsed(kHost,
+                    "    volumes:\n      - type: volume\n        source: data\n        target: /d\n"
+                    "        volume:\n          subpath: a/b\nvolumes:\n  data:\n");
+    ASSERT_EQ(o.spec.mounts.size(), 1u);
+    EXPECT_EQ(o.spec.mounts[0].source, "/v/data/_data/a/b");
+    EXPECT_FALSE(o.spec.mounts[0].copy_up);
+    EXPECT_EQ(error(kHost,
+                    "    volumes:\n      - type: volume\n        source: data\n        target: /d\n"
+                    "        volume:\n          subpath: ../x\nvolumes:\n  data:\n"),
+              "service \"s\": volumes: /d: subpath \"../x\" must be a relative path inside the "
+              "volume");
+}
+
+TEST_F(ContainerArgsTest, ConfigsAndSecretsAreReadOnlyFiles) {
+    ctx.file_source = [](const std::string& kind,
+                         const std::string& source) -> Result<std::string> {
+        return "/files/" + kind + "-" + source;
+    };
+    auto o = parsed(kHost,
+                    "    configs: [app, {source: other, target: /etc/o.conf}]\n"
+                    "    secrets: [token]\n"
+                    "configs:\n  app: {content: x}\n  other: {content: y}\n"
+                    "secrets:\n  token: {file: /etc/hostname}\n");
+    ASSERT_EQ(o.spec.mounts.size(), 3u);
+    EXPECT_EQ(o.spec.mounts[0].source, "/files/config-app");
+    EXPECT_EQ(o.spec.mounts[0].target, "/app");
+    EXPECT_EQ(o.spec.mounts[1].target, "/etc/o.conf");
+    EXPECT_EQ(o.spec.mounts[2].source, "/files/secret-token");
+    EXPECT_EQ(o.spec.mounts[2].target, "/run/secrets/token");
+    for (const auto& m : o.spec.mounts) EXPECT_TRUE(m.read_only);
+}
+
+TEST_F(ContainerArgsTest, VolumesFromTakesTheOthersMounts) {
+    ctx.volumes_from = [](const std::string& ref)
+        -> Result<std::vector<scheduler::ContainerContext::SharedMount>> {
+        if (ref != "db") return Error("no such service");
+        return std::vector<scheduler::ContainerContext::SharedMount>{{"/v/x/_data", "/x", false},
+                                                                     {"/host/conf", "/conf", true}};
+    };
+    auto o = parsed(
+        kHost, "    volumes_from: ['db:rw']\n    depends_on: [db]\n  db:\n    image: busybox\n");
+    ASSERT_EQ(o.spec.mounts.size(), 2u);
+    EXPECT_EQ(o.spec.mounts[0].target, "/x");
+    EXPECT_FALSE(o.spec.mounts[0].read_only);
+    EXPECT_TRUE(o.spec.mounts[1].read_only);
+}
+
 TEST_F(ContainerArgsTest, BindPropagation) {
     auto o = parsed(kHost,
                     "    volumes:\n      - type: bind\n        source: /a\n        target: /b\n"

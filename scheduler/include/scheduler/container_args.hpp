@@ -40,6 +40,17 @@ struct ContainerContext {
     // project's `volumes:`, "" for an anonymous volume at `target`. Unset: volumes are refused.
     std::function<Result<std::string>(const std::string& source, const std::string& target)>
         volume_source;
+    // volumes_from: the mounts of the container a reference names ("service" or
+    // "container:name"), as {host folder or file, target, read_only}. Unset: refused.
+    struct SharedMount {
+        std::string source, target;
+        bool read_only = false;
+    };
+    std::function<Result<std::vector<SharedMount>>(const std::string& ref)> volumes_from;
+    // The host file of a service's config or secret (`kind` "config" or "secret", `source` its
+    // key in the top-level map). Unset: configs and secrets are refused.
+    std::function<Result<std::string>(const std::string& kind, const std::string& source)>
+        file_source;
     // `run` overrides (nullopt = the service's)
     std::optional<std::vector<std::string>> command, entrypoint;
     std::vector<std::string> extra_env;  // K=V, override the service's

@@ -100,7 +100,22 @@ Result<ProjectRef> project_ref(const ProjectFlags& flags) {
 }
 
 Body model_json(const compose::Project& project) {
-    return Body::parse(compose::emit_json(project.model, -1));
+    Body body = Body::parse(compose::emit_json(project.model, -1));
+    // A config or secret taken from the environment: berthd never sees the client's
+    // environment, so its value goes as content.
+    for (const char* kind : {"configs", "secrets"}) {
+        auto all = body.find(kind);
+        if (all == body.end() || !all->is_object()) continue;
+        for (auto& [_, entry] : all->items()) {
+            auto var = entry.find("environment");
+            if (var == entry.end() || !var->is_string()) continue;
+            auto value = project.environment.find(var->get<std::string>());
+            if (value == project.environment.end()) continue;
+            entry["content"] = value->second;
+            entry.erase("environment");
+        }
+    }
+    return body;
 }
 
 std::string url_encode(const std::string& text) {

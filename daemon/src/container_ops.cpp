@@ -461,7 +461,8 @@ Result<void> remove_container(DaemonContext& ctx, const ContainerRecord& c,
     ctx.events->publish("destroy", c.id, event_attributes(c));
     std::string kept;
     for (const auto& name : anonymous) {
-        // Another container may mount it too (volumes_from): then it stays.
+        // Another container mounts it too (volumes_from): it stays, as with Docker's rm -v.
+        if (auto users = ctx.db->volume_mounts("", name); !users || !users->empty()) continue;
         if (auto r = remove_volume(ctx, name); !r)
             kept += (kept.empty() ? "" : "; ") + r.error().message();
     }

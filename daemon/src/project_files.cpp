@@ -37,8 +37,10 @@ Result<FileSpec> spec_of(const compose::Project& project, const std::string& kin
         s.content = c->text;
         return s;
     }
-    if (entry->find("environment")) {
-        return Error(what + ": an environment source is not supported yet; use file or content");
+    if (const compose::Node* var = entry->find("environment")) {
+        // The client sends the variable's value as content; it had none.
+        return Error(what + ": environment variable " + var->text +
+                     " is not set where the project was loaded");
     }
     if (const compose::Node* ext = entry->find("external"); ext && ext->as_bool().value_or(false)) {
         return Error(what + ": external " + kind + "s are a swarm feature berth does not have");

@@ -42,13 +42,14 @@ EXTERNAL_FROM_ENV = ("its external volumes are made by `docker volume create` in
                      "and named through EXTERNAL_VOLUME, which that test sets")
 DEVICE_FROM_ENV = ("its volume's driver_opts device is ${TEST_DIR}, a folder the upstream test "
                    "makes and sets")
+VALUE_FROM_ENV = ("its config or secret is an environment variable the upstream test sets in Go")
 UNUSED_ENV_FILE = ("ps and down load every service and fail on the missing env_file of one that "
                    "was not started; docker compose checks env files only for the services it "
                    "acts on (TestUnusedMissingEnvFile)")
 MISSES = {
     "TestComposeModel": "models are not supported yet",
     "TestComposeRunPullAlways": "its service runs the nginx binary, which busybox does not have",
-    "TestConfigFromEnv": "configs are not supported yet",
+    "TestConfigFromEnv": VALUE_FROM_ENV,
     "TestDependsOnMultipleProviders": PROVIDER,
     "TestIPC": "ipc: container:NAME is not supported yet",
     "TestImageVolume": "volumes of type image are not supported",
@@ -57,7 +58,6 @@ MISSES = {
         "an invalid model on purpose (a service without image), only for config --no-consistency",
     "TestLoggingDriver": "the fluentd logging driver is not supported (only json-file)",
     "TestMacAddress": "mac_address is not supported yet",
-    "TestNoDepsVolumeFrom": "volumes_from is not supported yet",
     "TestPostStartAndPreStopHook": HOOKS,
     "TestPostStartHookInError": HOOKS,
     "TestPostStartHookSuccess": HOOKS,
@@ -78,9 +78,8 @@ MISSES = {
     "TestProviderRawSetEnvOverridesInheritedEnvMapForm": PROVIDER,
     "TestProviderRawSetEnvOverridesUserEnv": PROVIDER,
     "TestProviderStopHook": PROVIDER,
-    "TestPublishDetectSensitiveData": "configs and secrets are not supported yet",
-    "TestSecretFromEnv": "secrets are not supported yet",
-    "TestSecretFromInclude": "secrets are not supported yet",
+    "TestSecretFromEnv": VALUE_FROM_ENV,
+    "TestSecretFromInclude": VALUE_FROM_ENV,
     "TestUpContainerNameConflict":
         "its container_name comes from a variable the upstream test sets in Go, and its up is "
         "attached",
@@ -107,11 +106,8 @@ EVIDENCE = {
     EXTERNAL_FROM_ENV: r"has no name in the model",
     DEVICE_FROM_ENV: r'"device" is missing',
     "models are not supported yet": r"models is not supported",
-    "configs are not supported yet": r"configs is not supported",
-    "configs and secrets are not supported yet": r"(configs|secrets) is not supported",
-    "secrets are not supported yet": r"secrets is not supported",
+    VALUE_FROM_ENV: r"is not set where the project was loaded",
     "volumes of type image are not supported": r'type "image" is not supported',
-    "volumes_from is not supported yet": r"volumes_from is not supported",
     "mac_address is not supported yet": r"mac_address is not supported",
     "ipc: container:NAME is not supported yet": r'ipc "container:" is not supported',
     "the fluentd logging driver is not supported (only json-file)":

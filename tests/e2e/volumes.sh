@@ -176,7 +176,7 @@ services:
       - app_conf
       - source: inline
         target: /etc/inline.conf
-    secrets: [token]
+    secrets: [token, envtok]
   b:
     image: busybox:latest
     init: true
@@ -196,9 +196,12 @@ configs:
 secrets:
   token:
     file: ./token.txt
+  envtok:
+    environment: TOKEN
 volumes:
   data:
 YAML
+echo "TOKEN=from-env" >"$T/projects/share/.env"
 mkdir -p "$T/projects/share/conf"
 echo "hello-config" >"$T/projects/share/app.conf"
 echo "s3cret" >"$T/projects/share/token.txt"
@@ -213,6 +216,8 @@ b_ok exec -T a cat /app_conf /run/secrets/token
 expect_eq "$OUT" "hello-config${NL}s3cret" "a config from a file and a secret"
 b_ok exec -T a cat /etc/inline.conf
 expect_eq "$OUT" "x=1" "a config from its content, at its target"
+b_ok exec -T a cat /run/secrets/envtok
+expect_eq "$OUT" "from-env" "a secret from the project's environment"
 b exec -T a sh -c 'echo no > /run/secrets/token'
 expect_fail
 wait_until 10 eval '[[ $(berth exec -T b cat /data/file 2>/dev/null) == from-a ]]' ||

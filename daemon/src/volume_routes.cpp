@@ -4,6 +4,7 @@
 
 #include "container_ops.hpp"
 #include "event_bus.hpp"
+#include "json_fields.hpp"
 #include "routes.hpp"
 #include "volume_store.hpp"
 #include "volumes/volume.hpp"
@@ -28,16 +29,6 @@ Result<json> json_of(const std::string& text, const char* what) {
     json j = json::parse(text.empty() ? "{}" : text, nullptr, false);
     if (!j.is_object()) return Error(std::string(what) + ": not a JSON object");
     return j;
-}
-
-std::map<std::string, std::string> string_map(const json& body, const char* key) {
-    std::map<std::string, std::string> out;
-    auto it = body.find(key);
-    if (it == body.end() || !it->is_object()) return out;
-    for (const auto& [k, v] : it->items()) {
-        if (v.is_string()) out[k] = v.get<std::string>();
-    }
-    return out;
 }
 
 std::vector<std::string> filter_values(const json& filters, const char* key) {
@@ -115,8 +106,8 @@ void create_route(DaemonContext& ctx, const HttpRequest& q, ResponseWriter& w) {
     }
     v.driver = body->value("Driver", "local");
     if (v.driver.empty()) v.driver = "local";
-    v.options = string_map(*body, "DriverOpts");
-    v.labels = string_map(*body, "Labels");
+    v.options = json_string_map(*body, "DriverOpts");
+    v.labels = json_string_map(*body, "Labels");
     // As Docker: creating a volume that exists with the same driver returns it.
     auto made = create_volume(ctx, v, true);
     if (!made) return w.error(status_of(made.error()), made.error().message());

@@ -235,6 +235,47 @@ expect_contains "$ERR" "volume is in use" "a volume used through volumes_from is
 b_ok down
 b_ok volume rm share_data
 
+t "bad input: a relative bind target; symlinks on the host and in the image"
+project reltarget <<'YAML'
+services:
+  s:
+    image: busybox:latest
+    command: ["sleep", "1000"]
+    volumes: ["./a:rel/target"]
+YAML
+b up -d
+expect_fail
+expect_contains "$(progress)" 'target "rel/target" is not an absolute path' "a relative target is refused"
+expect_eq "$(berth ps -a -q)" "" "nothing was made"
+# The image links /escape to a folder of the host's; a mount under it stays in the container.
+"$HERE/../integration/make-rootfs.sh" "$T/trap-rootfs" >/dev/null 2>&1 || fail "make-rootfs failed"
+ln -s "$T/host-escape" "$T/trap-rootfs/escape"
+tar --numeric-owner -C "$T/trap-rootfs" -cf "$T/trap.tar" .
+b_ok image import --change 'CMD ["sh"]' "$T/trap.tar" trap:latest
+mkdir -p "$T/projects/symlinks/real"
+echo "pointed-at" >"$T/projects/symlinks/real/f"
+project symlinks <<'YAML'
+services:
+  s:
+    image: trap:latest
+    init: true
+    command: ["sleep", "1000"]
+    volumes:
+      - ./link:/from-link
+      - data:/escape/inside
+volumes:
+  data:
+YAML
+ln -s real "$T/projects/symlinks/link"
+b_ok up -d
+wait_until 20 state_is s running || fail "s is not running"
+b_ok exec -T s cat /from-link/f
+expect_eq "$OUT" "pointed-at" "a bind source that is a symlink is what it points at"
+b_ok exec -T s sh -c 'echo in-volume > /escape/inside/f'
+expect_eq "$(cat "$DATA_ROOT/volumes/symlinks_data/_data/f")" "in-volume" "the volume is mounted in the container"
+[[ ! -e $T/host-escape ]] || fail "the image's symlink made berth create $T/host-escape on the host"
+b_ok down -v
+
 t "binds: relative paths, a missing folder made, read_only, propagation; tmpfs size and mode"
 project binds <<'YAML'
 services:

@@ -269,7 +269,15 @@ Result<ContainerRecord> make_container(DaemonContext& ctx, const compose::Projec
         return file_source(ctx, project, id, kind, source);
     };
     std::vector<VolumeMount> mounts;
-    cc.volume_source = [&](const std::string& source, const std::string& target) {
+    cc.volume_source = [&](const std::string& source,
+                           const std::string& target) -> Result<std::string> {
+        if (auto it = spec.inherited_volumes.find(target);
+            source.empty() && it != spec.inherited_volumes.end()) {
+            if (auto v = ctx.db->volume(it->second); v && *v) {
+                mounts.push_back({id, it->second, target});
+                return volumes::data_dir(volumes_root(ctx), it->second);
+            }
+        }
         std::vector<std::string> made;
         auto folder = volume_folder(ctx, project, source, made);
         if (!folder) return folder;
@@ -331,6 +339,17 @@ Result<ContainerRecord> make_container(DaemonContext& ctx, const compose::Projec
 }
 
 }  // namespace
+
+std::map<std::string, std::string> anonymous_volumes(DaemonContext& ctx, const std::string& id) {
+    std::map<std::string, std::string> out;
+    auto mounts = ctx.db->volume_mounts(id);
+    if (!mounts) return out;
+    for (const auto& m : *mounts) {
+        auto v = ctx.db->volume(m.volume);
+        if (v && *v && (*v)->anonymous) out[m.target] = m.volume;
+    }
+    return out;
+}
 
 Result<ContainerRecord> create_container(DaemonContext& ctx, const compose::Project& project,
                                          const ResolvedImage& image, const NewContainer& spec) {

@@ -44,7 +44,13 @@ struct NewContainer {
     std::string name;
     std::string config_hash;
     const RunOverrides* run = nullptr;
+    // target → anonymous volume of the container this one replaces: a recreated container keeps
+    // its anonymous volumes' data, as docker compose hands them on.
+    std::map<std::string, std::string> inherited_volumes;
 };
+
+// The anonymous volumes a container mounts, by target (what a recreation hands on).
+std::map<std::string, std::string> anonymous_volumes(DaemonContext& ctx, const std::string& id);
 
 // Creates (does not start) the container; on failure nothing of it is left behind.
 Result<ContainerRecord> create_container(DaemonContext& ctx, const compose::Project& project,

@@ -143,10 +143,12 @@ struct UpRun {
         return wait_for_dependencies(ctx, project.name, graph, s.service, progress);
     }
 
-    Result<ContainerRecord> create(const scheduler::Step& s) {
+    Result<ContainerRecord> create(const scheduler::Step& s,
+                                   std::map<std::string, std::string> inherited = {}) {
         const auto& in = inputs.at(s.service);
-        NewContainer nc{s.service, s.number, false, s.container_name, in.desired.config_hash,
-                        nullptr};
+        NewContainer nc{
+            s.service,           s.number, false, s.container_name, in.desired.config_hash, nullptr,
+            std::move(inherited)};
         return create_container(ctx, project, *in.image, nc);
     }
 
@@ -188,10 +190,12 @@ struct UpRun {
             case scheduler::Action::Recreate: {
                 progress.event(resource(s.container_name), "Recreate", recreate_reason(s));
                 const ContainerRecord* old = actual.by_id.at(s.container_id);
+                // Read before the old record goes; the volumes themselves stay.
+                auto inherited = anonymous_volumes(ctx, old->id);
                 StopOutcome stopped;
                 if (auto r = remove_container(ctx, *old, req.timeout, &stopped); !r) return r;
                 report_stop(progress, old->name, stopped);
-                auto rec = create(s);
+                auto rec = create(s, std::move(inherited));
                 if (!rec) return rec.error();
                 progress.event(resource(s.container_name), "Recreated");
                 if (auto r = wait_dependencies(s); !r) return r;

@@ -76,6 +76,18 @@ start_daemon
 b_ok exec -T db cat /var/lib/db/file
 expect_eq "$OUT" "kept" "the data after berthd restarted"
 
+t "a recreated container keeps its anonymous volumes"
+b_ok exec -T db sh -c 'echo anon-kept > /scratch/file2'
+scratch_before=$(berth volume ls -q | grep -vc -e ext-vol -e vols_data)
+sed -i 's/    init: true/    init: true\n    environment: [CHANGED=1]/' "$T/projects/vols/compose.yaml"
+b_ok up -d
+expect_contains "$(progress)" "Recreate" "the changed service was recreated"
+wait_until 20 state_is db running || fail "db is not running after recreation"
+b_ok exec -T db cat /scratch/file2
+expect_eq "$OUT" "anon-kept" "the anonymous volume's data after recreation"
+expect_eq "$(berth volume ls -q | grep -vc -e ext-vol -e vols_data)" "$scratch_before" \
+    "no new anonymous volume"
+
 t "down -v: the project's volumes go, the external one stays"
 b_ok down -v
 expect_eq "$(vol_names)" "ext-vol" "only the external volume is left"
